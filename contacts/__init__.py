@@ -1,0 +1,1 @@
+"""Contacts: the data model, normalization, matching and the store."""

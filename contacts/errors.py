@@ -1,0 +1,41 @@
+"""One exception hierarchy for the whole core.
+
+The CLI (`flows/cli.py`) turns each of these into a one-line message and an exit code;
+nothing below `flows/` prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class FollowupError(Exception):
+    """An expected failure with a message that says what to do about it."""
+
+    exit_code = 1
+
+
+class InputError(FollowupError):
+    """A file or argument given by the user cannot be used (missing, unreadable, unknown)."""
+
+    exit_code = 2
+
+
+class ConfigError(FollowupError):
+    """The configuration file or an environment setting is wrong."""
+
+    exit_code = 3
+
+
+class StoreError(FollowupError):
+    """The database cannot be opened or is at a schema version we cannot handle."""
+
+    exit_code = 4
+
+
+class RenderError(FollowupError):
+    """A template cannot be rendered for a contact (a message is blocked, never sent with a hole)."""
+
+
+class SendError(FollowupError):
+    """Sending failed in a way that the user must act on (bad credentials, unreachable server)."""
+
+    exit_code = 5

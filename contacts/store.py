@@ -1,0 +1,146 @@
+"""The store: opening the database, creating and migrating its schema, and sessions.
+
+Any SQLAlchemy URL works (`FOLLOWUP_DB` or `--db`); SQLite and PostgreSQL are tested.
+The schema is created on first use and its version is kept in the `meta` table, so a
+later release can migrate an existing database in place (`contacts.migrations`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from contacts.errors import StoreError
+from contacts.migrations import MIGRATIONS
+from contacts.model import SCHEMA_VERSION, Base, Meta
+
+DEFAULT_DB = "sqlite:///data/followup.db"
+
+_engines: dict[str, Engine] = {}
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: the argument, else `FOLLOWUP_DB`, else the default SQLite file."""
+    return url or os.environ.get("FOLLOWUP_DB") or DEFAULT_DB
+
+
+def _prepare_sqlite_file(url: sa.URL) -> None:
+    """Create the SQLite file's folder, and the file itself readable by its owner only."""
+    database = url.database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # WAL + a busy timeout let overlapping runs wait for each other instead of failing
+    # with "database is locked"; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """The (cached) engine for a URL, with the schema created or migrated."""
+    resolved = resolve_url(url)
+    if resolved in _engines:
+        return _engines[resolved]
+    try:
+        parsed = sa.make_url(resolved)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"cannot understand the database URL {resolved!r}: use a SQLAlchemy URL such as "
+            f"{DEFAULT_DB} or postgresql+psycopg://user@host/db (set FOLLOWUP_DB or --db)"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        _prepare_sqlite_file(parsed)
+        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        sa_event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    try:
+        ensure_schema(engine)
+    except OperationalError as exc:
+        raise StoreError(
+            f"cannot open the database {parsed.render_as_string(hide_password=True)}: "
+            f"{exc.orig}. Check FOLLOWUP_DB / --db and that the server is running."
+        ) from exc
+    _engines[resolved] = engine
+    return engine
+
+
+def ensure_schema(engine: Engine) -> int:
+    """Create the schema on first use, or migrate it up to `SCHEMA_VERSION`.
+
+    Returns the schema version the database is at afterwards. Runs in one transaction and
+    takes a lock on PostgreSQL so that two processes starting together do not race.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(461077)"))
+        inspector = sa.inspect(conn)
+        if not inspector.has_table("meta"):
+            Base.metadata.create_all(conn)
+            conn.execute(sa.insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            return SCHEMA_VERSION
+        row = conn.execute(sa.select(Meta.value).where(Meta.key == "schema_version")).scalar()
+        version = int(row or 0)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the database is at schema version {version}, newer than this followup "
+                f"({SCHEMA_VERSION}): upgrade followup (pip install -U followup)"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+        # New tables of later versions are created without touching existing ones.
+        Base.metadata.create_all(conn)
+        if version != SCHEMA_VERSION:
+            conn.execute(
+                sa.update(Meta)
+                .where(Meta.key == "schema_version")
+                .values(value=str(SCHEMA_VERSION))
+            )
+        return SCHEMA_VERSION
+
+
+def schema_version(url: str | None = None) -> int:
+    """The schema version recorded in the database at `url`."""
+    with session_scope(url) as session:
+        return int(session.scalar(sa.select(Meta.value).where(Meta.key == "schema_version")) or 0)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back on any exception."""
+    factory = sessionmaker(engine_for(url), expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def dispose(url: str | None = None) -> None:
+    """Close pooled connections of one URL (or all), e.g. before a test drops tables."""
+    for key in [resolve_url(url)] if url else list(_engines):
+        engine = _engines.pop(key, None)
+        if engine is not None:
+            engine.dispose()

@@ -1,0 +1,90 @@
+"""Header profiles: map export columns onto canonical fields by alias, never by position.
+
+Headers are compared case-, space- and punctuation-insensitively ('E-mail Address',
+'email_address' and 'EmailAddress' are the same key).
+"""
+
+from __future__ import annotations
+
+import re
+
+from contacts.errors import InputError
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "first_name": ("firstname", "givenname", "first", "forename", "vorname", "prenom"),
+    "middle_name": ("middlename", "additionalname"),
+    "last_name": ("lastname", "familyname", "surname", "last", "nachname", "nom"),
+    "full_name": ("name", "fullname", "displayname", "attendeename", "contactname"),
+    "prefix": ("nameprefix", "salutation", "honorific"),
+    "suffix": ("namesuffix", "suffix"),
+    "company": (
+        "company", "companyname", "organization", "organisation", "organizationname",
+        "organization1name", "employer", "institution", "org",
+    ),
+    "title": (
+        "title", "jobtitle", "position", "organizationtitle", "organization1title", "role",
+    ),
+    "linkedin": ("linkedin", "linkedinurl", "linkedinprofile", "profileurl", "url"),
+    "notes": ("notes", "note", "comments", "comment", "boothnotes"),
+    "rating": ("rating", "leadrating", "evaluationrating", "score", "leadscore"),
+    "captured_by": ("capturedby", "scannedby", "leadowner", "collectedby", "staff"),
+    "captured_at": (
+        "capturedat", "scannedat", "scandate", "capturedate", "captureddate", "scantime",
+    ),
+    "country": ("country", "countrycode"),
+    "badge_id": ("badgeid", "barcode", "badge", "attendeeid", "registrationid"),
+}  # fmt: skip
+_EMAIL = re.compile(r"^(e?mail|emailaddress|primaryemail|secondaryemail|workemail|personalemail)"
+                    r"\d*(address|value)?$|^e?mail\d+(address|value)$")
+_PHONE = re.compile(
+    r"^(phone|phonenumber|telephone|tel|mobile|mobilephone|mobilenumber|cellphone|cell|"
+    r"workphone|businessphone|homephone|primaryphone)\d*(value)?$|^phone\d+value$"
+)
+_LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+
+
+def header_key(header: str) -> str:
+    """'E-mail 2 Address' -> 'email2address'."""
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Column name -> canonical field for every column we understand.
+
+    `overrides` ('E-Mail Adresse' -> 'email') come from `--map` and win over aliases.
+    An Outlook export has both 'Title' (an honorific) and 'Job Title': then 'Title' is
+    the prefix.
+    """
+    keys = {h: header_key(h) for h in headers}
+    has_job_title = any(k == "jobtitle" for k in keys.values())
+    over = {header_key(k): v for k, v in (overrides or {}).items()}
+    mapping: dict[str, str] = {}
+    for header, key in keys.items():
+        if key in over:
+            field = over[key]
+            mapping[header] = "emails" if field == "email" else "phones" if field == "phone" else field
+        elif _EMAIL.match(key):
+            mapping[header] = "emails"
+        elif _PHONE.match(key):
+            mapping[header] = "phones"
+        elif key == "title" and has_job_title:
+            mapping[header] = "prefix"
+        elif key in _LOOKUP:
+            mapping[header] = _LOOKUP[key]
+    return mapping
+
+
+def identifies_people(mapping: dict[str, str]) -> bool:
+    """True when the columns include a name, an email, a phone or a badge id."""
+    wanted = {"full_name", "first_name", "last_name", "emails", "phones", "badge_id"}
+    return bool(wanted & set(mapping.values()))
+
+
+def refuse_unknown_layout(name: str, headers: list[str]) -> InputError:
+    """The error for a file whose columns name no person, listing what was seen."""
+    seen = ", ".join(repr(h) for h in headers[:20]) or "(none)"
+    return InputError(
+        f"{name}: no name, email or phone column found. Headers seen: {seen}. "
+        'Tell followup which column is which, e.g. --map "E-Mail Adresse=email" '
+        '--map "Nom complet=full_name"'
+    )

@@ -1,0 +1,1 @@
+"""Outreach: sequences, planning, rendering, the outbox and the mailer."""

@@ -1,0 +1,61 @@
+"""Compose MIME messages (plain text + HTML alternative) and write them as .eml files.
+
+Header values are built only through `header_safe`: a name or company containing CR/LF
+can never add or change a header.
+"""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from contacts.model import Message, utcnow
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_safe(value: str) -> str:
+    """Collapse CR, LF and other control characters (header injection) into one space."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def mailbox(name: str, address: str) -> Address:
+    """An RFC 5322 mailbox from untrusted parts."""
+    local, _, domain = header_safe(address).rpartition("@")
+    return Address(display_name=header_safe(name), username=local, domain=domain)
+
+
+def list_unsubscribe(from_addr: str, url: str = "") -> str:
+    """The List-Unsubscribe value: mailto always, the one-click URL when configured."""
+    value = f"<mailto:{header_safe(from_addr)}?subject=unsubscribe>"
+    return f"{value}, <{header_safe(url)}>" if url else value
+
+
+def build_email(message: Message, from_name: str, to_name: str,
+                unsubscribe_url: str = "") -> EmailMessage:
+    """The full MIME message for an outbox row (what is previewed is what is sent)."""
+    mail = EmailMessage()
+    mail["From"] = mailbox(from_name, message.from_addr)
+    mail["To"] = mailbox(to_name, message.to_addr)
+    mail["Subject"] = header_safe(message.subject)
+    mail["Date"] = format_datetime((message.sent_at or utcnow()).replace(tzinfo=None), usegmt=False)
+    mail["Message-ID"] = message.message_id
+    mail["List-Unsubscribe"] = list_unsubscribe(message.from_addr, unsubscribe_url)
+    if unsubscribe_url:
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(message.body_text)
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    return mail
+
+
+def write_eml(mail: EmailMessage, path: Path, draft: bool = True) -> Path:
+    """Write a message as an .eml file that opens in any mail client (as a draft)."""
+    if draft and "X-Unsent" not in mail:
+        mail["X-Unsent"] = "1"  # Outlook and others open it as an editable draft
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(mail))
+    return path

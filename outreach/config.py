@@ -1,0 +1,114 @@
+"""Configuration: one file (`followup.toml`) plus `FOLLOWUP_*` environment overrides.
+
+Every setting is listed once in `SETTINGS` with its default, environment variable and help
+(`followup config` prints the table). Secrets (SMTP/IMAP passwords) come only from the
+environment, never from the committed file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contacts.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # dotted path in followup.toml
+    default: Any
+    env: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("outbox", "data/outbox", "FOLLOWUP_OUTBOX", "Folder for .eml drafts"),
+    Setting("templates", "templates", "FOLLOWUP_TEMPLATES", "Folder of Jinja2 templates"),
+    Setting("defaults.sequence", "job-seeker", "FOLLOWUP_SEQUENCE", "Sequence for new events"),
+    Setting("defaults.region", "US", "FOLLOWUP_REGION", "Phone region when a number has no +"),
+    Setting("defaults.timezone", "UTC", "FOLLOWUP_TIMEZONE", "Time zone of the sender"),
+    Setting("sender.name", "", "FOLLOWUP_FROM_NAME", "Sender's display name"),
+    Setting("sender.email", "", "FOLLOWUP_FROM", "Sender's address (From:)"),
+    Setting("sender.signature", "", "FOLLOWUP_SIGNATURE", "Signature under every message"),
+    Setting("sender.unsubscribe_url", "", "FOLLOWUP_UNSUBSCRIBE_URL",
+            "One-click unsubscribe URL (List-Unsubscribe); mailto is always added"),
+    Setting("smtp.host", "127.0.0.1", "FOLLOWUP_SMTP_HOST", "SMTP server"),
+    Setting("smtp.port", 587, "FOLLOWUP_SMTP_PORT", "SMTP port"),
+    Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
+    Setting("smtp.password", "", "FOLLOWUP_SMTP_PASSWORD", "SMTP password (environment only)"),
+    Setting("smtp.security", "starttls", "FOLLOWUP_SMTP_SECURITY", "none, starttls or ssl"),
+)
+SECRET_ENV = {"FOLLOWUP_SMTP_PASSWORD", "FOLLOWUP_IMAP_PASSWORD"}
+
+
+@dataclass
+class Config:
+    """The loaded configuration: the raw TOML tree plus resolved settings."""
+
+    path: Path | None
+    tree: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def sequences(self) -> dict[str, Any]:
+        return dict(self.tree.get("sequences", {}))
+
+    @property
+    def senders(self) -> dict[str, Any]:
+        return dict(self.tree.get("senders", {}))
+
+
+def _lookup(tree: dict[str, Any], dotted: str) -> Any:
+    node: Any = tree
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def config_path(explicit: str | Path | None = None) -> Path | None:
+    """`--config`, else `FOLLOWUP_CONFIG`, else ./followup.toml when it exists."""
+    chosen = explicit or os.environ.get("FOLLOWUP_CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.exists():
+            raise ConfigError(f"{path}: configuration file not found (from --config or "
+                              "FOLLOWUP_CONFIG); create it or fix the path")
+        return path
+    default = Path("followup.toml")
+    return default if default.exists() else None
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    """Read the configuration file (if any) and apply environment overrides."""
+    path = config_path(explicit)
+    tree: dict[str, Any] = {}
+    if path is not None:
+        try:
+            tree = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix that line") from exc
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        from_file = _lookup(tree, setting.name)
+        if setting.env in SECRET_ENV and from_file:
+            raise ConfigError(f"{path}: {setting.name} must not be in a file; set "
+                              f"{setting.env} in the environment instead")
+        value = os.environ.get(setting.env, from_file)
+        if value is None:
+            value = setting.default
+        if isinstance(setting.default, int) and not isinstance(value, int):
+            try:
+                value = int(value)
+            except ValueError as exc:
+                raise ConfigError(f"{setting.env}={value!r}: {setting.name} must be a whole "
+                                  "number") from exc
+        values[setting.name] = value
+    return Config(path=path, tree=tree, values=values)

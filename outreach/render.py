@@ -1,0 +1,75 @@
+"""Rendering follow-up emails from Jinja2 templates.
+
+The environment is built once per templates folder, with `StrictUndefined` (a missing
+variable is an error, never an empty hole) and autoescaping for the HTML part. Each
+template set is `templates/<sequence>/<template>.{subject,txt,html}.j2`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from contacts.errors import RenderError
+
+PARTS = ("subject", "txt", "html")
+
+
+def fallback(value: Any, default: str) -> Any:
+    """`{{ contact.first_name | fallback("there") }}`: an explicit, visible default."""
+    return value if value not in (None, "") else default
+
+
+def _html_only(name: str | None) -> bool:
+    return bool(name and name.endswith(".html.j2"))
+
+
+@lru_cache(maxsize=8)
+def environment(templates_dir: str) -> jinja2.Environment:
+    """The one Jinja2 environment for a templates folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_html_only,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fallback"] = fallback
+    return env
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(templates_dir: str | Path, sequence: str, template: str,
+           context: dict[str, Any]) -> Rendered:
+    """Render subject, plain text and HTML of one stage for one contact.
+
+    Raises:
+        RenderError: a template is missing or uses a value the contact does not have.
+    """
+    env = environment(str(templates_dir))
+    out: dict[str, str] = {}
+    for part in PARTS:
+        name = f"{sequence}/{template}.{part}.j2"
+        try:
+            out[part] = env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(f"template {templates_dir}/{name} is missing") from exc
+        except jinja2.UndefinedError as exc:
+            raise RenderError(f"{name}: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"{name}: {exc}") from exc
+    subject = " ".join(out["subject"].split())
+    if not subject:
+        raise RenderError(f"{sequence}/{template}.subject.j2 rendered an empty subject")
+    return Rendered(subject=subject, text=out["txt"].strip() + "\n", html=out["html"])
