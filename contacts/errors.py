@@ -32,7 +32,7 @@ class StoreError(FollowupError):
 
 
 class RenderError(FollowupError):
-    """A template cannot be rendered for a contact (a message is blocked, never sent with a hole)."""
+    """A template cannot be rendered for a contact: the message is blocked, never sent."""
 
 
 class SendError(FollowupError):

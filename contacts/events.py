@@ -44,13 +44,25 @@ def ensure_event(
     slug = slugify(name)
     event = session.scalar(sa.select(Event).where(Event.slug == slug))
     if event is None:
-        event = Event(slug=slug, name=name.strip(), date=date, region=region.upper(),
-                      timezone=timezone, sequence=sequence, folder=folder)
+        event = Event(
+            slug=slug,
+            name=name.strip(),
+            date=date,
+            region=region.upper(),
+            timezone=timezone,
+            sequence=sequence,
+            folder=folder,
+        )
         session.add(event)
         session.flush()
         return event
-    for attr, value in (("date", date), ("region", region.upper()), ("timezone", timezone),
-                        ("sequence", sequence), ("folder", folder)):
+    for attr, value in (
+        ("date", date),
+        ("region", region.upper()),
+        ("timezone", timezone),
+        ("sequence", sequence),
+        ("folder", folder),
+    ):
         if value and not getattr(event, attr):
             setattr(event, attr, value)
     return event

@@ -79,8 +79,18 @@ def export_json_rows(session: Session) -> list[dict[str, Any]]:
     return [contact_dict(c, by_contact.get(c.id)) for c in contacts]
 
 
-CSV_COLUMNS = ["id", "full_name", "first_name", "last_name", "email", "other_emails", "phone",
-               "company", "title", "events"]
+CSV_COLUMNS = [
+    "id",
+    "full_name",
+    "first_name",
+    "last_name",
+    "email",
+    "other_emails",
+    "phone",
+    "company",
+    "title",
+    "events",
+]
 
 
 def _safe_cell(value: str) -> str:
@@ -95,12 +105,23 @@ def export_csv(session: Session) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in export_json_rows(session):
         emails = row["emails"]
-        writer.writerow([_safe_cell(str(v)) for v in (
-            row["id"], row["full_name"], row["first_name"], row["last_name"],
-            emails[0] if emails else "", " ::: ".join(emails[1:]),
-            row["phones"][0] if row["phones"] else "", row["company"], row["title"],
-            " ::: ".join(row["events"]),
-        )])
+        writer.writerow(
+            [
+                _safe_cell(str(v))
+                for v in (
+                    row["id"],
+                    row["full_name"],
+                    row["first_name"],
+                    row["last_name"],
+                    emails[0] if emails else "",
+                    " ::: ".join(emails[1:]),
+                    row["phones"][0] if row["phones"] else "",
+                    row["company"],
+                    row["title"],
+                    " ::: ".join(row["events"]),
+                )
+            ]
+        )
     return out.getvalue()
 
 

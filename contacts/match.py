@@ -76,7 +76,7 @@ def match_pending(url: str | None = None) -> MatchResult:
                 contact = Contact()
                 session.add(contact)
                 session.flush()
-                rule, evidence = "new-contact", {}
+                rule, evidence = "new-contact", dict[str, str]()
                 result.new_contacts += 1
                 kind = "new"
             else:
@@ -87,6 +87,14 @@ def match_pending(url: str | None = None) -> MatchResult:
             # Display fields must be current before the next sighting looks for a match.
             refresh_contact(session, contact)
             touched.add(contact.id)
-            session.add(MatchDecision(kind=kind, sighting_id=sighting.id, contact_id=contact.id,
-                                      rule=rule, score=1.0, evidence=evidence))
+            session.add(
+                MatchDecision(
+                    kind=kind,
+                    sighting_id=sighting.id,
+                    contact_id=contact.id,
+                    rule=rule,
+                    score=1.0,
+                    evidence=evidence,
+                )
+            )
     return result

@@ -28,9 +28,14 @@ class EventFolder:
 
 def export_files(folder: Path) -> list[Path]:
     """The export files in a folder, sorted by name (hidden files and event.toml skipped)."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name not in IGNORED
-                  and not p.name.endswith(".error.txt"))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name not in IGNORED
+        and not p.name.endswith(".error.txt")
+    )
 
 
 def read_event_folder(folder: str | Path) -> EventFolder:

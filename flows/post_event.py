@@ -33,14 +33,16 @@ class RunSummary:
 
 
 @task(cache_policy=NO_CACHE)
-def ingest_task(path: str, event: str, date: dt.date | None, region: str,
-                db: str | None) -> IngestResult:
+def ingest_task(
+    path: str, event: str, date: dt.date | None, region: str, db: str | None
+) -> IngestResult:
     try:
         return ingest_file(path, event, date=date, region=region, url=db)
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
-        return IngestResult(file=path.rsplit("/", 1)[-1], status="failed", event=event,
-                            problems=[(0, str(exc))])
+        return IngestResult(
+            file=path.rsplit("/", 1)[-1], status="failed", event=event, problems=[(0, str(exc))]
+        )
 
 
 @task(cache_policy=NO_CACHE)
@@ -56,15 +58,27 @@ def plan_task(event: str, db: str | None, config_path: str | None, sequence: str
 def publish_summary(summary: RunSummary) -> None:
     """A table artifact so the Prefect UI shows what the run did."""
     rows = [
-        {"file": f.file, "status": f.status, "records": f.read, "accepted": f.accepted,
-         "quarantined": f.quarantined}
+        {
+            "file": f.file,
+            "status": f.status,
+            "records": f.read,
+            "accepted": f.accepted,
+            "quarantined": f.quarantined,
+        }
         for f in summary.files
     ]
-    rows.append({"file": "contacts", "status": f"{summary.match.new_contacts} new, "
-                 f"{summary.match.matched} matched", "records": summary.match.sightings,
-                 "accepted": summary.plan.drafted, "quarantined": summary.plan.blocked})
-    create_table_artifact(key="post-event-summary", table=rows,
-                          description=f"post_event for {summary.event}")
+    rows.append(
+        {
+            "file": "contacts",
+            "status": f"{summary.match.new_contacts} new, {summary.match.matched} matched",
+            "records": summary.match.sightings,
+            "accepted": summary.plan.drafted,
+            "quarantined": summary.plan.blocked,
+        }
+    )
+    create_table_artifact(
+        key="post-event-summary", table=rows, description=f"post_event for {summary.event}"
+    )
 
 
 @flow(name="post-event")

@@ -42,16 +42,18 @@ def read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path (ls {path.parent})")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; pass the export files inside it, or use "
-                         "`followup run FOLDER`")
+        raise InputError(
+            f"{path}: is a folder; pass the export files inside it, or use `followup run FOLDER`"
+        )
     try:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
 
 
-def read_records(data: bytes, name: str, overrides: dict[str, str] | None = None
-                 ) -> tuple[str, Iterator[RawRecord]]:
+def read_records(
+    data: bytes, name: str, overrides: dict[str, str] | None = None
+) -> tuple[str, Iterator[RawRecord]]:
     """(format, raw records) for a file's content."""
     fmt = sniff(data, name)
     fp = io.BytesIO(data)
@@ -87,8 +89,9 @@ def ingest_file(
         with session_scope(url) as session:
             ev = ensure_event(session, event, date=date, region=region)
             result.event = ev.slug
-            source = SourceFile(sha256=digest, name=path.name, path=str(path.resolve()),
-                                format=fmt, event_id=ev.id)
+            source = SourceFile(
+                sha256=digest, name=path.name, path=str(path.resolve()), format=fmt, event_id=ev.id
+            )
             session.add(source)
             session.flush()
             for raw in records:
@@ -97,19 +100,40 @@ def ingest_file(
                 if isinstance(item, Rejected):
                     result.quarantined += 1
                     result.problems.append((item.record, item.reason))
-                    session.add(Quarantined(source_file_id=source.id, record=item.record,
-                                            reason=item.reason, raw=item.raw))
+                    session.add(
+                        Quarantined(
+                            source_file_id=source.id,
+                            record=item.record,
+                            reason=item.reason,
+                            raw=item.raw,
+                        )
+                    )
                     continue
                 result.accepted += 1
-                session.add(SightingRow(
-                    source_file_id=source.id, event_id=ev.id, record=item.record, raw=item.raw,
-                    full_name=item.full_name, first_name=item.first_name,
-                    last_name=item.last_name, emails=item.emails, email_keys=item.email_keys,
-                    phones=item.phones, company=item.company, company_key=item.company_key,
-                    title=item.title, linkedin=item.linkedin, notes=item.notes,
-                    rating=item.rating, captured_by=item.captured_by,
-                    captured_at=item.captured_at, lead=item.lead, flags=item.flags,
-                ))
+                session.add(
+                    SightingRow(
+                        source_file_id=source.id,
+                        event_id=ev.id,
+                        record=item.record,
+                        raw=item.raw,
+                        full_name=item.full_name,
+                        first_name=item.first_name,
+                        last_name=item.last_name,
+                        emails=item.emails,
+                        email_keys=item.email_keys,
+                        phones=item.phones,
+                        company=item.company,
+                        company_key=item.company_key,
+                        title=item.title,
+                        linkedin=item.linkedin,
+                        notes=item.notes,
+                        rating=item.rating,
+                        captured_by=item.captured_by,
+                        captured_at=item.captured_at,
+                        lead=item.lead,
+                        flags=item.flags,
+                    )
+                )
             if result.read == 0:  # raised inside the transaction: nothing is stored
                 raise InputError(
                     f"{path}: no records found in this {fmt} file; is it the right export?"

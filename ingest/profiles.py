@@ -19,7 +19,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "suffix": ("namesuffix", "suffix"),
     "company": (
         "company", "companyname", "organization", "organisation", "organizationname",
-        "organization1name", "employer", "institution", "org",
+        "organization1name", "employer", "institution", "org", "firma", "entreprise",
+        "unternehmen", "societe",
     ),
     "title": (
         "title", "jobtitle", "position", "organizationtitle", "organization1title", "role",
@@ -34,8 +35,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "country": ("country", "countrycode"),
     "badge_id": ("badgeid", "barcode", "badge", "attendeeid", "registrationid"),
 }  # fmt: skip
-_EMAIL = re.compile(r"^(e?mail|emailaddress|primaryemail|secondaryemail|workemail|personalemail)"
-                    r"\d*(address|value)?$|^e?mail\d+(address|value)$")
+_EMAIL = re.compile(
+    r"^(e?mail|emailaddress|primaryemail|secondaryemail|workemail|personalemail)"
+    r"\d*(address|value)?$|^e?mail\d+(address|value)$"
+)
 _PHONE = re.compile(
     r"^(phone|phonenumber|telephone|tel|mobile|mobilephone|mobilenumber|cellphone|cell|"
     r"workphone|businessphone|homephone|primaryphone)\d*(value)?$|^phone\d+value$"
@@ -62,7 +65,9 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> 
     for header, key in keys.items():
         if key in over:
             field = over[key]
-            mapping[header] = "emails" if field == "email" else "phones" if field == "phone" else field
+            mapping[header] = (
+                "emails" if field == "email" else "phones" if field == "phone" else field
+            )
         elif _EMAIL.match(key):
             mapping[header] = "emails"
         elif _PHONE.match(key):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 import pandas as pd
@@ -41,8 +41,9 @@ def _find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[in
     return -1, ","
 
 
-def read_csv(fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
-             ) -> Iterator[RawRecord]:
+def read_csv(
+    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+) -> Iterator[RawRecord]:
     """Rows of a CSV export as raw records (1-based `record` = n-th data row after the header).
 
     Handles BOMs, UTF-16, Windows-1252, `,;\\t|` delimiters, preambles before the header
@@ -56,14 +57,21 @@ def read_csv(fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = N
         raise refuse_unknown_layout(name, next(csv.reader([first]), []))
     body = "".join(lines[index:])
     frame = pd.read_csv(
-        io.StringIO(body), sep=delimiter, dtype=str, keep_default_na=False,
-        skip_blank_lines=True, engine="c", quotechar='"', on_bad_lines="warn",
+        io.StringIO(body),
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        engine="c",
+        quotechar='"',
+        on_bad_lines="warn",
     )
     yield from records_from_table(list(frame.columns), frame.to_numpy().tolist(), name, overrides)
 
 
-def read_xlsx(fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
-              ) -> Iterator[RawRecord]:
+def read_xlsx(
+    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+) -> Iterator[RawRecord]:
     """Rows of the first sheet of an Excel workbook, header found as for CSV."""
     frame = pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
     rows = [["" if pd.isna(v) else str(v) for v in row] for row in frame.to_numpy().tolist()]
@@ -79,8 +87,12 @@ def _clean(value: object) -> str:
     return "" if text == "nan" else text.strip()
 
 
-def records_from_table(headers: list[str], rows: list[list[object]], name: str,
-                       overrides: dict[str, str] | None = None) -> Iterator[RawRecord]:
+def records_from_table(
+    headers: list[str],
+    rows: Sequence[Sequence[object]],
+    name: str,
+    overrides: dict[str, str] | None = None,
+) -> Iterator[RawRecord]:
     """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata."""
     headers = [str(h).strip() for h in headers]
     mapping = map_headers(headers, overrides)

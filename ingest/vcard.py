@@ -78,7 +78,10 @@ def read_vcard(fp: IO[bytes], name: str = "") -> Iterator[RawRecord]:
         try:
             card = vobject.readOne(chunk, ignoreUnreadable=True)
         except Exception as exc:  # vobject raises many types for broken cards
-            yield RawRecord(record=position, raw={"card": chunk[:2000]},
-                            problem=f"unreadable vCard: {exc}".splitlines()[0][:300])
+            yield RawRecord(
+                record=position,
+                raw={"card": chunk[:2000]},
+                problem=f"unreadable vCard: {exc}".splitlines()[0][:300],
+            )
             continue
         yield card_to_record(card, position)

@@ -34,8 +34,9 @@ def list_unsubscribe(from_addr: str, url: str = "") -> str:
     return f"{value}, <{header_safe(url)}>" if url else value
 
 
-def build_email(message: Message, from_name: str, to_name: str,
-                unsubscribe_url: str = "") -> EmailMessage:
+def build_email(
+    message: Message, from_name: str, to_name: str, unsubscribe_url: str = ""
+) -> EmailMessage:
     """The full MIME message for an outbox row (what is previewed is what is sent)."""
     mail = EmailMessage()
     mail["From"] = mailbox(from_name, message.from_addr)

@@ -33,8 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sender.name", "", "FOLLOWUP_FROM_NAME", "Sender's display name"),
     Setting("sender.email", "", "FOLLOWUP_FROM", "Sender's address (From:)"),
     Setting("sender.signature", "", "FOLLOWUP_SIGNATURE", "Signature under every message"),
-    Setting("sender.unsubscribe_url", "", "FOLLOWUP_UNSUBSCRIBE_URL",
-            "One-click unsubscribe URL (List-Unsubscribe); mailto is always added"),
+    Setting(
+        "sender.unsubscribe_url",
+        "",
+        "FOLLOWUP_UNSUBSCRIBE_URL",
+        "One-click unsubscribe URL (List-Unsubscribe); mailto is always added",
+    ),
     Setting("smtp.host", "127.0.0.1", "FOLLOWUP_SMTP_HOST", "SMTP server"),
     Setting("smtp.port", 587, "FOLLOWUP_SMTP_PORT", "SMTP port"),
     Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
@@ -79,8 +83,10 @@ def config_path(explicit: str | Path | None = None) -> Path | None:
     if chosen:
         path = Path(chosen)
         if not path.exists():
-            raise ConfigError(f"{path}: configuration file not found (from --config or "
-                              "FOLLOWUP_CONFIG); create it or fix the path")
+            raise ConfigError(
+                f"{path}: configuration file not found (from --config or "
+                "FOLLOWUP_CONFIG); create it or fix the path"
+            )
         return path
     default = Path("followup.toml")
     return default if default.exists() else None
@@ -99,8 +105,10 @@ def load_config(explicit: str | Path | None = None) -> Config:
     for setting in SETTINGS:
         from_file = _lookup(tree, setting.name)
         if setting.env in SECRET_ENV and from_file:
-            raise ConfigError(f"{path}: {setting.name} must not be in a file; set "
-                              f"{setting.env} in the environment instead")
+            raise ConfigError(
+                f"{path}: {setting.name} must not be in a file; set "
+                f"{setting.env} in the environment instead"
+            )
         value = os.environ.get(setting.env, from_file)
         if value is None:
             value = setting.default
@@ -108,7 +116,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
             try:
                 value = int(value)
             except ValueError as exc:
-                raise ConfigError(f"{setting.env}={value!r}: {setting.name} must be a whole "
-                                  "number") from exc
+                raise ConfigError(
+                    f"{setting.env}={value!r}: {setting.name} must be a whole number"
+                ) from exc
         values[setting.name] = value
     return Config(path=path, tree=tree, values=values)

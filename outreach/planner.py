@@ -43,35 +43,52 @@ def make_message_id(event: str, sequence: str, stage: str, email_key: str, domai
     return f"<{digest}@{domain or 'followup.invalid'}>"
 
 
-def _context(contact: Contact, event: Event, sighting: SightingRow, config: Config,
-             stage: Stage, index: int, previous: Message | None) -> dict[str, Any]:
+def _context(
+    contact: Contact,
+    event: Event,
+    sighting: SightingRow,
+    config: Config,
+    stage: Stage,
+    index: int,
+    previous: Message | None,
+) -> dict[str, Any]:
     primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
     return {
         "contact": {
-            "full_name": contact.full_name, "first_name": contact.first_name,
-            "last_name": contact.last_name, "company": contact.company,
-            "title": contact.title, "email": primary.email,
+            "full_name": contact.full_name,
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "company": contact.company,
+            "title": contact.title,
+            "email": primary.email,
         },
         "event": {"name": event.name, "date": event.date},
         "sighting": {
-            "notes": sighting.notes, "rating": sighting.rating,
-            "captured_by": sighting.captured_by, "company": sighting.company,
-            "title": sighting.title, "lead": dict(sighting.lead or {}),
+            "notes": sighting.notes,
+            "rating": sighting.rating,
+            "captured_by": sighting.captured_by,
+            "company": sighting.company,
+            "title": sighting.title,
+            "lead": dict(sighting.lead or {}),
         },
         "sender": {
-            "name": config.get("sender.name"), "email": config.get("sender.email"),
+            "name": config.get("sender.name"),
+            "email": config.get("sender.email"),
             "signature": config.get("sender.signature"),
         },
         "stage": {"name": stage.name, "number": index + 1},
         "previous": {"subject": previous.subject, "sent_at": previous.sent_at}
-        if previous else None,
+        if previous
+        else None,
     }
 
 
 def _eml_path(outbox: Path, event: Event, message: Message, contact: Contact) -> Path:
     name = slugify(contact.full_name or "contact")[:40]
-    return outbox / event.slug / f"{message.contact_id:05d}-{message.stage_index + 1}-" \
+    return (
+        outbox / event.slug / f"{message.contact_id:05d}-{message.stage_index + 1}-"
         f"{message.stage}-{name}.eml"
+    )
 
 
 def _richness(row: SightingRow) -> tuple[bool, bool, bool, int]:
@@ -96,68 +113,108 @@ def _sightings_at(session: Session, event: Event) -> dict[Contact, SightingRow]:
     return found
 
 
-def stage_message(session: Session, enrollment: Enrollment, sequence: Sequence, index: int,
-                  sighting: SightingRow, config: Config, previous: Message | None) -> Message:
+def stage_message(
+    session: Session,
+    enrollment: Enrollment,
+    sequence: Sequence,
+    index: int,
+    sighting: SightingRow,
+    config: Config,
+    previous: Message | None,
+) -> Message:
     """Create and render the message for one stage of one enrollment."""
     stage = sequence.stages[index]
     contact, event = enrollment.contact, enrollment.event
     primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
     from_addr = str(config.get("sender.email"))
-    base = previous.due_at.date() if previous and previous.due_at and stage.after == "previous" \
+    base = (
+        previous.due_at.date()
+        if previous and previous.due_at and stage.after == "previous"
         else (event.date or dt.date.today())
+    )
     due = dt.datetime.combine(add_business_days(base, stage.delay), dt.time(SEND_HOUR))
     message = Message(
-        enrollment_id=enrollment.id, contact_id=contact.id, stage=stage.name,
-        stage_index=index, due_at=due, to_addr=primary.email, from_addr=from_addr,
-        message_id=make_message_id(event.slug, sequence.name, stage.name, primary.email_key,
-                                   from_addr.rpartition("@")[2]),
+        enrollment_id=enrollment.id,
+        contact_id=contact.id,
+        stage=stage.name,
+        stage_index=index,
+        due_at=due,
+        to_addr=primary.email,
+        from_addr=from_addr,
+        message_id=make_message_id(
+            event.slug, sequence.name, stage.name, primary.email_key, from_addr.rpartition("@")[2]
+        ),
     )
     try:
-        rendered = render(config.get("templates"), sequence.name, stage.template,
-                          _context(contact, event, sighting, config, stage, index, previous))
+        rendered = render(
+            config.get("templates"),
+            sequence.name,
+            stage.template,
+            _context(contact, event, sighting, config, stage, index, previous),
+        )
     except RenderError as exc:
         message.state, message.reason = "blocked", str(exc)
     else:
         message.state = "drafted"
         message.subject, message.body_text, message.body_html = (
-            rendered.subject, rendered.text, rendered.html)
+            rendered.subject,
+            rendered.text,
+            rendered.html,
+        )
     session.add(message)
     session.flush()
     return message
 
 
-def plan_event(event_name: str, config: Config, url: str | None = None,
-               sequence_name: str = "") -> PlanResult:
+def plan_event(
+    event_name: str, config: Config, url: str | None = None, sequence_name: str = ""
+) -> PlanResult:
     """Enroll everyone seen at the event and stage each enrollment's first due stage."""
     result = PlanResult()
     outbox = Path(config.get("outbox"))
     with session_scope(url) as session:
         event = find_event(session, event_name)
-        sequence = get_sequence(config, sequence_name or event.sequence
-                                or config.get("defaults.sequence"))
+        sequence = get_sequence(
+            config, sequence_name or event.sequence or config.get("defaults.sequence")
+        )
         for contact, sighting in _sightings_at(session, event).items():
             if not contact.emails:
                 result.no_email += 1
                 continue
-            enrollment = session.scalar(sa.select(Enrollment).where(
-                Enrollment.contact_id == contact.id, Enrollment.event_id == event.id,
-                Enrollment.sequence == sequence.name))
+            enrollment = session.scalar(
+                sa.select(Enrollment).where(
+                    Enrollment.contact_id == contact.id,
+                    Enrollment.event_id == event.id,
+                    Enrollment.sequence == sequence.name,
+                )
+            )
             if enrollment is None:
-                enrollment = Enrollment(contact_id=contact.id, event_id=event.id,
-                                        sequence=sequence.name, sighting_id=sighting.id)
+                enrollment = Enrollment(
+                    contact_id=contact.id,
+                    event_id=event.id,
+                    sequence=sequence.name,
+                    sighting_id=sighting.id,
+                )
                 session.add(enrollment)
                 session.flush()
                 result.enrolled += 1
-            if session.scalar(sa.select(Message.id).where(
-                    Message.enrollment_id == enrollment.id, Message.stage_index == 0)):
+            if session.scalar(
+                sa.select(Message.id).where(
+                    Message.enrollment_id == enrollment.id, Message.stage_index == 0
+                )
+            ):
                 continue
             message = stage_message(session, enrollment, sequence, 0, sighting, config, None)
             if message.state == "blocked":
                 result.blocked += 1
                 continue
             result.drafted += 1
-            mail = build_email(message, str(config.get("sender.name")), contact.full_name,
-                               str(config.get("sender.unsubscribe_url")))
+            mail = build_email(
+                message,
+                str(config.get("sender.name")),
+                contact.full_name,
+                str(config.get("sender.unsubscribe_url")),
+            )
             message.eml_path = str(write_eml(mail, _eml_path(outbox, event, message, contact)))
             result.eml_files += 1
     return result

@@ -50,8 +50,9 @@ class Rendered:
     html: str
 
 
-def render(templates_dir: str | Path, sequence: str, template: str,
-           context: dict[str, Any]) -> Rendered:
+def render(
+    templates_dir: str | Path, sequence: str, template: str, context: dict[str, Any]
+) -> Rendered:
     """Render subject, plain text and HTML of one stage for one contact.
 
     Raises:

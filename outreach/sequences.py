@@ -39,9 +39,14 @@ def _stage(seq: str, index: int, item: dict[str, Any]) -> Stage:
         delay = int(item.get("delay", 1))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: delay must be a whole number of business days") from exc
-    return Stage(name=name, template=str(item.get("template", name)), delay=delay, after=after,
-                 condition=str(item.get("condition", "")),
-                 attachments=tuple(str(a) for a in item.get("attachments", ())))
+    return Stage(
+        name=name,
+        template=str(item.get("template", name)),
+        delay=delay,
+        after=after,
+        condition=str(item.get("condition", "")),
+        attachments=tuple(str(a) for a in item.get("attachments", ())),
+    )
 
 
 def get_sequence(config: Config, name: str) -> Sequence:

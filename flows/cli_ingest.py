@@ -1,0 +1,150 @@
+"""`followup ingest` and `followup run`: getting exports into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from contacts.errors import InputError
+from contacts.events import parse_date
+from contacts.match import match_pending
+from flows.cliapp import ConfigOption, DbOption, app, out, say_error
+from ingest.pipeline import IngestResult, ingest_file
+from outreach.config import load_config
+
+
+def _parse_maps(maps: list[str] | None) -> dict[str, str]:
+    result = {}
+    for item in maps or []:
+        column, sep, field = item.rpartition("=")
+        if not sep or not column or not field:
+            raise InputError(
+                f'--map {item!r}: write it as --map "Column Name=field", e.g. '
+                '--map "E-Mail Adresse=email"'
+            )
+        result[column] = field.strip()
+    return result
+
+
+def _ingest_table(results: list[IngestResult]) -> Table:
+    table = Table(title="Ingest")
+    for column in ("file", "format", "status", "read", "accepted", "quarantined"):
+        table.add_column(
+            column, justify="right" if column in ("read", "accepted", "quarantined") else "left"
+        )
+    for r in results:
+        table.add_row(r.file, r.format, r.status, str(r.read), str(r.accepted), str(r.quarantined))
+    return table
+
+
+def _print_problems(results: list[IngestResult]) -> None:
+    for r in results:
+        if r.status == "duplicate":
+            out.print(f"{r.file}: already ingested (same content); nothing to do")
+        for record, reason in r.problems:
+            if r.status == "failed":
+                say_error(reason)
+            else:
+                out.print(
+                    f"{r.file}: record {record} quarantined: {reason}",
+                    markup=False,
+                    highlight=False,
+                )
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Export files: .vcf, .csv, .xlsx.")],
+    event: Annotated[str, typer.Option("--event", help="Event the contacts were met at.")],
+    date: Annotated[str | None, typer.Option(help="Event date, YYYY-MM-DD.")] = None,
+    region: Annotated[
+        str, typer.Option(help="Country code for phone numbers without +, e.g. US, GB, DE.")
+    ] = "",
+    roster: Annotated[
+        Path | None, typer.Option(help="Organiser's attendee list, to resolve bare badge IDs.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Map a column: "
+            '"Column Name=field" (fields: email, phone, full_name, first_name, '
+            "last_name, company, title, notes).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Ingest export files for an event, normalize and match them into contacts."""
+    when = parse_date(date)
+    overrides = _parse_maps(map_)
+    results = [
+        ingest_file(f, event, date=when, region=region.upper(), url=db, overrides=overrides)
+        for f in files
+    ]
+    matched = match_pending(db)
+    out.print(_ingest_table(results))
+    _print_problems(results)
+    out.print(
+        f"contacts: {matched.new_contacts} new, {matched.matched} matched "
+        f"from {matched.sightings} new sightings"
+    )
+
+
+@app.command()
+def run(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Event folder: exports plus optional event.toml (name, date, region, sequence)."
+        ),
+    ],
+    event: Annotated[
+        str | None, typer.Option(help="Event name (default: event.toml, else the folder's name).")
+    ] = None,
+    sequence: Annotated[str, typer.Option(help="Sequence to enroll contacts in.")] = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run the post-event pipeline on a folder: ingest, match, stage first drafts."""
+    from flows.eventfolder import read_event_folder
+    from flows.post_event import post_event
+
+    info = read_event_folder(folder)
+    if not info.files:
+        raise InputError(
+            f"{folder}: no export files found; put the .csv/.vcf/.xlsx exports "
+            "of the event in this folder"
+        )
+    load_config(config)  # fail fast on a bad configuration, before Prefect starts
+    summary = post_event(
+        event=event or info.name,
+        files=[str(p) for p in info.files],
+        date=info.date,
+        region=info.region,
+        sequence=sequence or info.sequence,
+        db=db,
+        config_path=config,
+    )
+    out.print(_ingest_table(summary.files))
+    _print_problems(summary.files)
+    table = Table(title=f"Post-event run: {summary.event}")
+    table.add_column("step")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("files", len(summary.files)),
+        ("records read", sum(f.read for f in summary.files)),
+        ("quarantined", sum(f.quarantined for f in summary.files)),
+        ("contacts created", summary.match.new_contacts),
+        ("contacts matched", summary.match.matched),
+        ("drafts staged", summary.plan.drafted),
+        ("drafts blocked", summary.plan.blocked),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+    cfg = load_config(config)
+    out.print(f"Drafts are in {cfg.get('outbox')}/; review them with `followup outbox list`.")
+    if summary.failed:
+        raise typer.Exit(1)

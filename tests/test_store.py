@@ -1,0 +1,67 @@
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from contacts import store
+from contacts.errors import StoreError
+from contacts.model import SCHEMA_VERSION, Meta
+
+
+def test_schema_is_created_on_first_use_and_versioned(db_url: str) -> None:
+    engine = store.engine_for(db_url)
+    tables = set(sa.inspect(engine).get_table_names())
+    assert {
+        "events",
+        "source_files",
+        "sightings",
+        "contacts",
+        "contact_emails",
+        "contact_phones",
+        "match_decisions",
+        "messages",
+        "quarantine",
+        "meta",
+    } <= tables
+    assert store.schema_version(db_url) == SCHEMA_VERSION
+
+
+def test_older_schema_version_is_migrated_in_place(db_url: str) -> None:
+    engine = store.engine_for(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Meta).values(value="0"))
+    store.dispose(db_url)
+    store.engine_for(db_url)
+    assert store.schema_version(db_url) == SCHEMA_VERSION
+
+
+def test_newer_schema_version_is_refused_with_advice(db_url: str) -> None:
+    engine = store.engine_for(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Meta).values(value=str(SCHEMA_VERSION + 1)))
+    store.dispose(db_url)
+    with pytest.raises(StoreError, match="newer than this followup"):
+        store.engine_for(db_url)
+
+
+def test_sqlite_file_is_created_readable_by_owner_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'f.db'}"
+    store.engine_for(url)
+    mode = stat.S_IMODE(os.stat(tmp_path / "sub" / "f.db").st_mode)
+    store.dispose(url)
+    assert mode == 0o600
+
+
+def test_unusable_url_says_how_to_fix_it() -> None:
+    with pytest.raises(StoreError, match="set FOLLOWUP_DB or --db"):
+        store.engine_for("not a url")
+
+
+def test_default_url_honours_followup_db(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FOLLOWUP_DB", raising=False)
+    assert store.resolve_url() == "sqlite:///data/followup.db"
+    monkeypatch.setenv("FOLLOWUP_DB", "sqlite:///x.db")
+    assert store.resolve_url() == "sqlite:///x.db"
+    assert store.resolve_url("sqlite:///y.db") == "sqlite:///y.db"
