@@ -220,3 +220,15 @@ class Suppression(Base):
     email_key: Mapped[str] = mapped_column(sa.String(320), unique=True)
     reason: Mapped[str] = mapped_column(sa.String(64), default="manual")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Interaction(Base):
+    """The relationship log: met at an event, emailed a stage, replied, bounced, noted."""
+
+    __tablename__ = "interactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))  # met|emailed|replied|bounced|unsubscribed|…
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id"))

@@ -1,0 +1,100 @@
+"""Stop rules shared by every stage that learns something about a contact.
+
+A reply, an unsubscribe or a bounce cancels every pending message of the contact; a
+suppressed address is never emailed again, whatever a later import says. Callers pass
+their open session so the change is part of their transaction.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from contacts.model import Contact, ContactEmail, Interaction, Message, Suppression
+from contacts.normalize import normalize_email
+
+# Messages in these states may still go out; stop rules cancel them.
+PENDING_STATES = ("planned", "drafted", "approved", "blocked")
+# Contact statuses, strongest last: a contact never moves from a stronger to a weaker one.
+STATUSES = ("active", "paused", "replied", "unsubscribed", "bounced")
+
+
+def email_key(address: str) -> str:
+    """The canonical key of an address (Gmail dots/+tags folded), or the lower-cased input."""
+    result = normalize_email(address)
+    return result[1] if result else address.strip().lower()
+
+
+def is_suppressed(session: Session, address: str) -> bool:
+    """True when the address (in any spelling that folds to the same key) is suppressed."""
+    key = email_key(address)
+    return session.scalar(sa.select(Suppression.id).where(Suppression.email_key == key)) is not None
+
+
+def suppress(session: Session, address: str, reason: str = "manual") -> bool:
+    """Add an address to the suppression list and cancel pending messages to it.
+
+    Returns False when it was already suppressed (the first reason is kept).
+    """
+    key = email_key(address)
+    if session.scalar(sa.select(Suppression.id).where(Suppression.email_key == key)):
+        return False
+    session.add(Suppression(email_key=key, reason=reason))
+    pending = session.scalars(
+        sa.select(Message).where(
+            Message.state.in_(PENDING_STATES),
+            sa.func.lower(Message.to_addr) == address.strip().lower(),
+        )
+    ).all()
+    contact_ids = session.scalars(
+        sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key)
+    ).all()
+    if contact_ids:
+        pending = list(pending) + list(
+            session.scalars(
+                sa.select(Message).where(
+                    Message.state.in_(PENDING_STATES), Message.contact_id.in_(contact_ids)
+                )
+            )
+        )
+    for message in {m.id: m for m in pending}.values():
+        if email_key(message.to_addr) == key:
+            message.state, message.reason = "cancelled", f"address suppressed ({reason})"
+    session.flush()
+    return True
+
+
+def cancel_pending(session: Session, contact_id: int, reason: str) -> int:
+    """Cancel every message of the contact that has not gone out; returns how many."""
+    messages = session.scalars(
+        sa.select(Message).where(
+            Message.contact_id == contact_id, Message.state.in_(PENDING_STATES)
+        )
+    ).all()
+    for message in messages:
+        message.state, message.reason = "cancelled", reason
+    session.flush()
+    return len(messages)
+
+
+def set_status(
+    session: Session, contact_id: int, status: str, detail: str = "", message_id: int | None = None
+) -> int:
+    """Record that a contact replied / unsubscribed / bounced / paused; stops the sequence.
+
+    Logs the interaction, raises the contact's status (never lowers it: a bounced contact
+    that later 'replies' stays bounced) and, except for 'paused', cancels what is pending.
+    Returns the number of cancelled messages.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    contact = session.get_one(Contact, contact_id)
+    if STATUSES.index(status) > STATUSES.index(contact.status or "active"):
+        contact.status = status
+    session.add(
+        Interaction(contact_id=contact_id, kind=status, detail=detail, message_id=message_id)
+    )
+    if status in ("active", "paused"):
+        session.flush()
+        return 0
+    return cancel_pending(session, contact_id, f"contact {status}")
