@@ -26,7 +26,7 @@ def test_suppression_folds_spellings_and_cancels_pending(db_url: str, tmp_path) 
         assert suppress(session, "robert.chen@contoso.example") is False
         assert is_suppressed(session, "Robert.Chen@Contoso.example")
         assert not is_suppressed(session, "sofia.rossi@initech.example")
-        states = dict(session.execute(sa.select(Message.to_addr, Message.state)).tuples().all())
+        states = dict(session.execute(sa.select(Message.to_addr, Message.state)).all())
         assert states["Robert.Chen@contoso.example"] == "cancelled"
         assert list(states.values()).count("drafted") == 9
 
