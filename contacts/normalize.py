@@ -10,11 +10,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from nameparser import HumanName
 
+from contacts.phones import excel_damage, normalize_phone
 from contacts.records import RawRecord, Rejected, Sighting
+
+__all__ = ["excel_damage", "normalize", "normalize_email", "normalize_phone"]
 
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 LEGAL_SUFFIXES = {
@@ -24,7 +26,6 @@ LEGAL_SUFFIXES = {
 }  # fmt: skip
 _LINKEDIN = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 _ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
-_EXCEL = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CACHE = 65536  # repeated values (companies, first names, domains) are normalized once
 
@@ -85,6 +86,18 @@ def split_name(full: str) -> tuple[str, str, str]:
     return display or full.strip(), first, last
 
 
+_DOT_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+
+@lru_cache(maxsize=CACHE)
+def _valid_domain(domain: str) -> str | None:
+    """The normalized domain when email-validator accepts it, else None."""
+    try:
+        return validate_email(f"a@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        return None
+
+
 @lru_cache(maxsize=CACHE)
 def normalize_email(value: str) -> tuple[str, str] | None:
     """(address as given, canonical key) or None when the syntax is invalid (no DNS).
@@ -98,11 +111,18 @@ def normalize_email(value: str) -> tuple[str, str] | None:
     if value.lower().startswith("mailto:"):
         value = value[7:]
     value = "".join(value.split())  # folding inside an address leaves spaces
-    try:
-        valid = validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return None
-    address = valid.normalized
+    local, _, domain = value.rpartition("@")
+    if _DOT_ATOM.match(local) and len(local) <= 64 and len(value) <= 254 and domain.isascii():
+        # Fast path for plain addresses: email-validator judges each domain once.
+        checked = _valid_domain(domain)
+        if checked is None:
+            return None
+        address = f"{local}@{checked}"
+    else:
+        try:
+            address = validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            return None
     local, _, domain = address.rpartition("@")
     domain = domain.lower()
     key_local = local.lower()
@@ -110,73 +130,6 @@ def normalize_email(value: str) -> tuple[str, str] | None:
         key_local = key_local.split("+", 1)[0].replace(".", "")
         domain = "gmail.com"
     return address, f"{key_local}@{domain}"
-
-
-def excel_damage(value: str) -> str | None:
-    """Digits of a phone Excel wrote as a number ('4.4207946E+11' -> '442079460000').
-
-    Returns None when the value is not in scientific notation, or '' when digits were
-    lost (more zeros implied than digits kept: '4.41E+11') so the number cannot be
-    recovered.
-    """
-    found = _EXCEL.match(value.strip())
-    if not found:
-        return None
-    lead, fraction, exponent = found.group(1), found.group(2) or "", int(found.group(3))
-    if len(fraction) < exponent - 1:
-        return ""  # trailing digits were rounded away
-    return (lead + fraction)[: exponent + 1].ljust(exponent + 1, "0")
-
-
-def _parse_phone(value: str, region: str) -> str | None:
-    try:
-        number = phonenumbers.parse(value, region.upper() or None)
-    except phonenumbers.NumberParseException:
-        return None
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164};ext={number.extension}" if number.extension else e164
-
-
-def _valid(value: str, region: str) -> str:
-    """The region of a valid number, or ''."""
-    try:
-        number = phonenumbers.parse(value, region.upper() or None)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.region_code_for_number(number) or ""
-
-
-@lru_cache(maxsize=CACHE)
-def normalize_phone(value: str, region: str = "") -> str | None:
-    """E.164 (with ';ext=N' when there is an extension), or None when unparseable.
-
-    Numbers Excel damaged are repaired when that is certain: scientific notation with
-    every digit kept, and a lost leading '+' (digits that only parse as international)
-    or a lost trunk '0' (digits that only parse with it).
-    """
-    cleaned = value.strip()
-    if cleaned.lower().startswith("tel:"):
-        cleaned = cleaned[4:]
-    digits = excel_damage(cleaned)
-    if digits == "":
-        return None
-    if digits:
-        cleaned = digits
-    if cleaned.isdigit() and region and _valid("+" + cleaned, region) == region.upper():
-        return _parse_phone("+" + cleaned, region)  # '4915112345678': the + was lost
-    parsed = _parse_phone(cleaned, region)
-    if parsed or not cleaned.isdigit():
-        return parsed
-    for candidate in ("+" + cleaned, "0" + cleaned):  # Excel dropped a leading + or 0
-        repaired = _parse_phone(candidate, region)
-        if repaired and _valid(candidate, region):
-            return repaired
-    return None
 
 
 @lru_cache(maxsize=CACHE)
@@ -217,6 +170,13 @@ def region_for(country: str) -> str:
     if len(text) == 2 and text.isalpha():
         return text.upper()
     return COUNTRIES.get(text, "")
+
+
+def name_from_linkedin(profile: str) -> tuple[str, str, str]:
+    """A guess from a profile URL: 'linkedin.com/in/jane-doe-4b2a1' -> 'Jane Doe'."""
+    slug = profile.rsplit("/", 1)[-1]
+    words = [w for w in slug.split("-") if w and not any(ch.isdigit() for ch in w)]
+    return split_name(" ".join(words).lower()) if words else (slug, "", "")
 
 
 def _name_from_email(values: list[str], address: str) -> tuple[str, str, str]:
@@ -269,10 +229,14 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         elif e164 not in phones:
             phones.append(e164)
 
-    if not (full or emails or phones):
+    linkedin = canonical_linkedin(raw.text("linkedin"))
+    if not (full or emails or phones or linkedin):
         return Rejected(raw.record, raw.raw, "no name, no email and no phone")
     if not full and emails:
         full, first, last = _name_from_email(raw.many("emails"), emails[0])
+    elif not full and not phones:
+        full, first, last = name_from_linkedin(linkedin)
+        flags.append(f"name-from-linkedin:{linkedin}")
 
     company = raw.text("company")
     return Sighting(
@@ -287,7 +251,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         company=company,
         company_key=company_key(company),
         title=raw.text("title"),
-        linkedin=canonical_linkedin(raw.text("linkedin")),
+        linkedin=linkedin,
         notes=raw.text("notes"),
         rating=raw.text("rating"),
         captured_by=raw.text("captured_by"),

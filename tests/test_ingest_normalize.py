@@ -72,3 +72,50 @@ def test_names_recased_and_split(fields: dict[str, object], expected: tuple[str,
     item = normalize(RawRecord(record=1, values=fields))
     assert isinstance(item, Sighting)
     assert (item.full_name, item.first_name, item.last_name) == expected
+
+
+PHONE_SHAPES = [
+    ("+44 20 7946 0018", ""), ("+1 (617) 555-0142", ""), ("+49 30 1234567", "US"),
+    ("(617) 555-0142", "US"), ("1-617-555-0142", "US"), ("020 7946 0018", "GB"),
+    ("07911 123456", "GB"), ("030 1234567", "DE"), ("01 23 45 67 89", "FR"),
+    ("+33 1 23 45 67 89", ""), ("0612345678", "NL"), ("+81 3-1234-5678", ""),
+    ("03-1234-5678", "JP"), ("+39 06 1234 5678", ""), ("(11) 91234-5678", "BR"),
+    ("+61 2 9876 5432", ""), ("02 9876 5432", "AU"), ("555-0142", "US"), ("+999 1234", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("value", "region"), PHONE_SHAPES)
+def test_phone_fast_path_agrees_with_phonenumbers(value: str, region: str) -> None:
+    import phonenumbers
+
+    from contacts.phones import fast_e164
+
+    fast = fast_e164(value, region)
+    try:
+        number = phonenumbers.parse(value, region or None)
+        possible = phonenumbers.is_possible_number_with_reason(number) == 0
+        slow = phonenumbers.format_number(number, 0) if possible else None
+    except phonenumbers.NumberParseException:
+        slow = None
+    assert fast is None or fast == slow  # the fast path never disagrees, it may defer
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Jane.Doe@Example.COM", "a..b@example.com", ".a@example.com", "a@localhost",
+        "o'brien@example.ie", "x@sub.domain.example.org", "name@domain", "ü@example.com",
+        "a@b.invalid", "first+tag@gmail.com",
+    ],
+)  # fmt: skip
+def test_email_fast_path_agrees_with_email_validator(value: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    from contacts.normalize import normalize_email
+
+    try:
+        expected: str | None = validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    result = normalize_email(value)
+    assert (result[0] if result else None) == expected
