@@ -144,6 +144,7 @@ def company_key(company: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=CACHE)
 def canonical_linkedin(value: str) -> str:
     """'https://www.LinkedIn.com/in/Jane-Doe/?x=1' -> 'linkedin.com/in/jane-doe'; else ''."""
     found = _LINKEDIN.search(value)
@@ -215,6 +216,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         return Rejected(raw.record, raw.raw, raw.problem)
     flags: list[str] = []
     values = raw.values
+    get = values.get  # readers give stripped strings for single-valued fields
 
     first = recase(_text(values, "first_name"))
     last = recase(_text(values, "last_name"), surname=True)
@@ -239,7 +241,8 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
             keys.append(result[1])
 
     phones: list[str] = []
-    region = region_for(_text(values, "country")) or region
+    country = get("country")
+    region = (region_for(country) or region) if country else region  # type: ignore[arg-type]
     for value in _many(values, "phones"):
         e164 = normalize_phone(value, region)
         if e164 is None:
@@ -250,7 +253,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         elif e164 not in phones:
             phones.append(e164)
 
-    linkedin = canonical_linkedin(_text(values, "linkedin"))
+    linkedin = canonical_linkedin(get("linkedin") or "")  # type: ignore[arg-type]
     if not (full or emails or phones or linkedin):
         return Rejected(raw.record, raw.raw, "no name, no email and no phone")
     if not full and emails:
@@ -259,7 +262,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         full, first, last = name_from_linkedin(linkedin)
         flags.append(f"name-from-linkedin:{linkedin}")
 
-    company = _text(values, "company")
+    company = str(get("company") or "")
     return Sighting(
         record=raw.record,
         raw=raw.raw,
@@ -271,12 +274,12 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         phones=phones,
         company=company,
         company_key=company_key(company),
-        title=_text(values, "title"),
+        title=str(get("title") or ""),
         linkedin=linkedin,
-        notes=_text(values, "notes"),
-        rating=_text(values, "rating"),
-        captured_by=_text(values, "captured_by"),
-        captured_at=_text(values, "captured_at"),
+        notes=str(get("notes") or ""),
+        rating=str(get("rating") or ""),
+        captured_by=str(get("captured_by") or ""),
+        captured_at=str(get("captured_at") or ""),
         lead=dict(raw.extra),
         flags=flags,
     )

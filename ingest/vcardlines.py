@@ -61,6 +61,16 @@ def physical_lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
+@lru_cache(maxsize=4096)
+def _kind(head: bytes) -> tuple[bool, bool, bool]:
+    """(is a content line, quoted-printable, base64) from the part before the first ':'."""
+    return (
+        bool(_CONTENT.match(head + b":")),
+        bool(_QP.search(head)),
+        bool(_B64.search(head + b":")),
+    )
+
+
 def logical_lines(data: bytes) -> Iterator[bytes]:
     """Unfolded content lines (still bytes: the charset is per property)."""
     current: bytes | None = None
@@ -77,15 +87,17 @@ def logical_lines(data: bytes) -> Iterator[bytes]:
                 continue  # base64 written on unindented lines: skipped, never decoded
             yield current
             current = None
-        if not line.strip():
-            b64 = False  # a blank line ends a 2.1 base64 value
-            continue
-        if line.lstrip().startswith(b"#") or not _CONTENT.match(line):
-            continue  # comment line, or a stray line that is not a content line
-        current = line.lstrip()
-        head = current.split(b":", 1)[0]
-        qp = bool(_QP.search(head))
-        b64 = bool(_B64.search(head + b":"))
+        if line[:1] in (b" ", b"\t", b"#", b""):
+            line = line.lstrip()
+            if not line:
+                b64 = False  # a blank line ends a 2.1 base64 value
+                continue
+            if line[:1] == b"#":
+                continue  # comment line
+        colon = line.find(b":")
+        content, qp, b64 = _kind(line[:colon]) if colon > 0 else (False, False, False)
+        if content:
+            current = line
     if current is not None:
         yield current
 
