@@ -115,5 +115,5 @@ def test_an_unknown_sequence_keeps_the_files_and_reports_why_no_drafts(
     assert run.plans == {}
     assert run.failures == [
         "data-meetup: drafts not planned: Task run encountered an exception ConfigError: "
-        "no sequence 'nope'; known sequences: job-seeker, recruiter"
+        "no sequence 'nope'; known sequences: job-seeker, keep-in-touch, recruiter"
     ]

@@ -55,7 +55,7 @@ def test_events_add_rejects_a_bad_date_and_an_unknown_sequence(project: Path, cl
     )
     assert (unknown.code, unknown.err) == (
         3,
-        "error: no sequence 'spam'; known sequences: job-seeker, recruiter\n",
+        "error: no sequence 'spam'; known sequences: job-seeker, keep-in-touch, recruiter\n",
     )
 
 
