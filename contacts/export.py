@@ -7,24 +7,22 @@ import io
 from typing import Any
 
 import sqlalchemy as sa
-import vobject
 from sqlalchemy.orm import Session, selectinload
 
-from contacts.model import Contact, Enrollment, Message, SightingRow
+from contacts.book import contact_query
+from contacts.export_layouts import layout_csv, safe_cell, vcards
+from contacts.model import Contact, ContactTag, Enrollment, Message, SightingRow
 
 
-def _load(session: Session) -> list[Contact]:
+def _load(session: Session, event: str = "", tag: str = "") -> list[Contact]:
     return list(
         session.scalars(
-            sa.select(Contact)
-            .where(Contact.sightings.any())
-            .options(
+            contact_query(event, tag).options(
                 selectinload(Contact.emails),
                 selectinload(Contact.phones),
                 selectinload(Contact.sightings).selectinload(SightingRow.source_file),
                 selectinload(Contact.sightings).selectinload(SightingRow.event),
             )
-            .order_by(Contact.id)
         )
     )
 
@@ -65,9 +63,19 @@ def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dic
     }
 
 
-def export_json_rows(session: Session) -> list[dict[str, Any]]:
-    """Every contact that has at least one sighting, in id order."""
-    contacts = _load(session)
+def export_json_rows(
+    session: Session, event: str = "", tag: str = "", extras: bool = False
+) -> list[dict[str, Any]]:
+    """Every contact that has at least one sighting (met at `event`, tagged `tag`), by id.
+
+    With `extras`, rows also carry `linkedin` and `tags` (for the CSV layouts and vCards).
+    """
+    contacts = _load(session, event, tag)
+    tags: dict[int, list[str]] = {}
+    for contact_id, name in session.execute(
+        sa.select(ContactTag.contact_id, ContactTag.tag).order_by(ContactTag.tag)
+    ):
+        tags.setdefault(contact_id, []).append(name)
     by_contact: dict[int, list[Message]] = {}
     for message in session.scalars(
         sa.select(Message)
@@ -76,7 +84,11 @@ def export_json_rows(session: Session) -> list[dict[str, Any]]:
         .order_by(Message.contact_id, Enrollment.sequence, Message.stage_index, Message.id)
     ):
         by_contact.setdefault(message.contact_id, []).append(message)
-    return [contact_dict(c, by_contact.get(c.id)) for c in contacts]
+    rows = [contact_dict(c, by_contact.get(c.id)) for c in contacts]
+    if extras:
+        for contact, row in zip(contacts, rows, strict=True):
+            row["linkedin"], row["tags"] = contact.linkedin, tags.get(contact.id, [])
+    return rows
 
 
 CSV_COLUMNS = [
@@ -93,21 +105,18 @@ CSV_COLUMNS = [
 ]
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ is a formula in spreadsheets: neutralize it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def export_csv(session: Session) -> str:
-    """A flat CSV, one row per contact, formula-injection safe."""
+def export_csv(session: Session, layout: str = "", event: str = "", tag: str = "") -> str:
+    """A flat CSV, one row per contact, formula-injection safe; or Google's/Outlook's layout."""
+    if layout:
+        return layout_csv(export_json_rows(session, event, tag, extras=True), layout)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in export_json_rows(session):
+    for row in export_json_rows(session, event, tag):
         emails = row["emails"]
         writer.writerow(
             [
-                _safe_cell(str(v))
+                safe_cell(v)
                 for v in (
                     row["id"],
                     row["full_name"],
@@ -125,22 +134,6 @@ def export_csv(session: Session) -> str:
     return out.getvalue()
 
 
-def export_vcard(session: Session) -> str:
-    """All contacts as vCard 3.0 in one UTF-8 file."""
-    cards = []
-    for row in export_json_rows(session):
-        card = vobject.vCard()
-        card.add("fn").value = row["full_name"] or (row["emails"] or ["(no name)"])[0]
-        card.add("n").value = vobject.vcard.Name(family=row["last_name"], given=row["first_name"])
-        for email in row["emails"]:
-            prop = card.add("email")
-            prop.value = email
-            prop.type_param = "INTERNET"
-        for phone in row["phones"]:
-            card.add("tel").value = phone
-        if row["company"]:
-            card.add("org").value = [row["company"]]
-        if row["title"]:
-            card.add("title").value = row["title"]
-        cards.append(card.serialize())
-    return "".join(cards)
+def export_vcard(session: Session, version: str = "3.0", event: str = "", tag: str = "") -> str:
+    """All (or the filtered) contacts as vCard 3.0 or 4.0 in one UTF-8 file."""
+    return vcards(export_json_rows(session, event, tag, extras=True), version)

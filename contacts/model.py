@@ -232,3 +232,26 @@ class Interaction(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id"))
+
+
+class ContactTag(Base):
+    """A label on a contact (`followup contacts tag ID mentor`), lower-cased."""
+
+    __tablename__ = "contact_tags"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "tag"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    tag: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Cadence(Base):
+    """Keep in touch every N days: for one contact, or for everyone with a tag."""
+
+    __tablename__ = "cadences"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "tag"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    tag: Mapped[str] = mapped_column(sa.String(64), default="")
+    every_days: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,8 @@ their open session so the change is part of their transaction.
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -25,10 +27,28 @@ def email_key(address: str) -> str:
     return result[1] if result else address.strip().lower()
 
 
+def hashed_key(address: str) -> str:
+    """The hashed form of an address's key, kept for people who asked to be forgotten.
+
+    Example: hashed_key("Ann@x.example") == "sha256:" + sha256(b"ann@x.example").hexdigest()
+    """
+    return "sha256:" + hashlib.sha256(email_key(address).encode()).hexdigest()
+
+
+def _suppression_forms(address: str) -> list[str]:
+    # A suppression is stored plain (unsubscribed, bounced, by hand) or hashed (forgotten).
+    return [email_key(address), hashed_key(address)]
+
+
 def is_suppressed(session: Session, address: str) -> bool:
-    """True when the address (in any spelling that folds to the same key) is suppressed."""
-    key = email_key(address)
-    return session.scalar(sa.select(Suppression.id).where(Suppression.email_key == key)) is not None
+    """True when the address (in any spelling that folds to the same key) is suppressed.
+
+    Both forms are checked: the plain key and its hash (`hashed_key`), so a person who
+    was forgotten stays suppressed although their address is no longer stored.
+    """
+    forms = _suppression_forms(address)
+    found = session.scalar(sa.select(Suppression.id).where(Suppression.email_key.in_(forms)))
+    return found is not None
 
 
 def suppress(session: Session, address: str, reason: str = "manual") -> bool:
@@ -37,7 +57,7 @@ def suppress(session: Session, address: str, reason: str = "manual") -> bool:
     Returns False when it was already suppressed (the first reason is kept).
     """
     key = email_key(address)
-    if session.scalar(sa.select(Suppression.id).where(Suppression.email_key == key)):
+    if is_suppressed(session, address):
         return False
     session.add(Suppression(email_key=key, reason=reason))
     pending = session.scalars(

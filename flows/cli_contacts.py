@@ -1,4 +1,4 @@
-"""`followup export` and `followup contacts`: the contact book."""
+"""`followup export contacts`: the contact book for other tools (the book is cli_book.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from contacts import export as exporter
 from contacts.errors import InputError
+from contacts.events import find_event
 from contacts.store import session_scope
-from flows.cliapp import DbOption, contacts_app, err, export_app, out
+from flows.cliapp import DbOption, err, export_app
 
 
 @export_app.command("contacts")
@@ -23,41 +23,33 @@ def export_contacts(
         Path | None,
         typer.Option("-o", "--output", help="File to write (default: standard output)."),
     ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="CSV for an importer: google or outlook.")
+    ] = "",
+    vcard_version: Annotated[
+        str, typer.Option("--vcard-version", help="vCard version: 3.0 or 4.0.")
+    ] = "3.0",
+    event: Annotated[str, typer.Option("--event", help="Only people met at this event.")] = "",
+    tag: Annotated[str, typer.Option("--tag", help="Only contacts with this tag.")] = "",
     db: DbOption = None,
 ) -> None:
-    """Export every contact with its emails, phones, events and sightings."""
+    """Export contacts with their emails, phones, events and sightings."""
     if format_ not in ("json", "csv", "vcard"):
         raise InputError(f"--format {format_!r}: use json, csv or vcard")
+    if layout and format_ != "csv":
+        raise InputError(f"--layout {layout}: only for --format csv")
     with session_scope(db) as session:
+        if event:
+            find_event(session, event)
         if format_ == "json":
-            text = (
-                json.dumps(exporter.export_json_rows(session), indent=2, ensure_ascii=False) + "\n"
-            )
+            rows = exporter.export_json_rows(session, event, tag)
+            text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
         elif format_ == "csv":
-            text = exporter.export_csv(session)
+            text = exporter.export_csv(session, layout, event, tag)
         else:
-            text = exporter.export_vcard(session)
+            text = exporter.export_vcard(session, vcard_version, event, tag)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
-
-
-@contacts_app.command("list")
-def contacts_list(db: DbOption = None) -> None:
-    """List contacts with their primary email, company and events."""
-    with session_scope(db) as session:
-        rows = exporter.export_json_rows(session)
-    table = Table(title=f"{len(rows)} contacts")
-    for column in ("id", "name", "email", "company", "events"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            row["full_name"],
-            (row["emails"] or [""])[0],
-            row["company"],
-            ", ".join(row["events"]),
-        )
-    out.print(table)

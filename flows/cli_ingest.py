@@ -115,8 +115,8 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Run the post-event pipeline on a folder: ingest, match, stage first drafts."""
-    from flows.eventfolder import read_event_folder
     from flows.post_event import post_event
+    from ingest.eventfolder import read_event_folder
 
     info = read_event_folder(folder)
     if not info.files:

@@ -6,6 +6,7 @@ can never add or change a header.
 
 from __future__ import annotations
 
+import os
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -57,6 +58,19 @@ def write_eml(mail: EmailMessage, path: Path, draft: bool = True) -> Path:
     """Write a message as an .eml file that opens in any mail client (as a draft)."""
     if draft and "X-Unsent" not in mail:
         mail["X-Unsent"] = "1"  # Outlook and others open it as an editable draft
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(bytes(mail))
+    private_dir(path.parent)
+    # Drafts hold personal data: the file is created readable by its owner only.
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fp:
+        fp.write(bytes(mail))
+    os.chmod(path, 0o600)
     return path
+
+
+def private_dir(folder: Path) -> Path:
+    """Create a folder and its missing parents readable by their owner only (0700)."""
+    for missing in reversed([folder, *folder.parents]):
+        if not missing.exists():
+            missing.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(missing, 0o700)  # mkdir's mode is narrowed by the umask, not widened
+    return folder

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from contacts.errors import RenderError
 from contacts.events import find_event, slugify
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
+from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
-from outreach.compose import build_email, write_eml
+from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.render import render
 from outreach.sequences import Sequence, Stage, get_sequence
@@ -35,6 +36,7 @@ class PlanResult:
     blocked: int = 0
     no_email: int = 0
     eml_files: int = 0
+    suppressed: int = 0
 
 
 def make_message_id(event: str, sequence: str, stage: str, email_key: str, domain: str) -> str:
@@ -171,7 +173,7 @@ def plan_event(
 ) -> PlanResult:
     """Enroll everyone seen at the event and stage each enrollment's first due stage."""
     result = PlanResult()
-    outbox = Path(config.get("outbox"))
+    outbox = private_dir(Path(config.get("outbox")))
     with session_scope(url) as session:
         event = find_event(session, event_name)
         sequence = get_sequence(
@@ -180,6 +182,10 @@ def plan_event(
         for contact, sighting in _sightings_at(session, event).items():
             if not contact.emails:
                 result.no_email += 1
+                continue
+            primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
+            if is_suppressed(session, primary.email):  # also people who asked to be forgotten
+                result.suppressed += 1
                 continue
             enrollment = session.scalar(
                 sa.select(Enrollment).where(

@@ -83,7 +83,8 @@ def test_a_missing_variable_blocks_the_message(tmp_path: Path) -> None:
 
 def test_unknown_sequence_lists_the_known_ones() -> None:
     with pytest.raises(
-        ConfigError, match="no sequence 'nope'; known sequences: job-seeker, recruiter"
+        ConfigError,
+        match="no sequence 'nope'; known sequences: job-seeker, keep-in-touch, recruiter",
     ):
         get_sequence(load_config(ROOT / "followup.toml"), "nope")
 

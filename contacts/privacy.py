@@ -1,0 +1,224 @@
+"""Personal data: forget a person everywhere, or show everything stored about them.
+
+`forget` erases the contact and every row that holds their data (sightings with their raw
+fields, emails, phones, tags, cadences, match decisions, enrollments, messages and their
+.eml files, interactions, quarantined rows that mention an address) and leaves only a
+*hashed* suppression entry per address (`stoprules.hashed_key`), so a later import
+cannot bring them back into a sequence: the planner and the sender ask `is_suppressed`,
+which checks the plain and the hashed form.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from contacts.errors import InputError
+from contacts.model import (
+    Cadence,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Enrollment,
+    Interaction,
+    MatchDecision,
+    Message,
+    Quarantined,
+    SightingRow,
+    Suppression,
+)
+from contacts.stoprules import email_key, hashed_key, is_suppressed
+from contacts.store import session_scope
+
+
+@dataclass
+class ForgetResult:
+    """What was erased (counts only: the result itself holds no personal data)."""
+
+    contacts: int = 0
+    sightings: int = 0
+    messages: int = 0
+    quarantined: int = 0
+    eml_files: int = 0
+    suppressions: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _mentions(raw: Any, needles: set[str]) -> bool:
+    text = json.dumps(raw, ensure_ascii=False).lower()
+    return any(n in text for n in needles)
+
+
+def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str]:
+    """Delete every row about the person; returns the addresses (lower-cased) they used."""
+    key = email_key(address)
+    contact_ids = set(
+        session.scalars(sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key))
+    )
+    needles = {address.strip().lower(), key}
+    needles |= {
+        e.lower()
+        for e in session.scalars(
+            sa.select(ContactEmail.email).where(ContactEmail.contact_id.in_(contact_ids))
+        )
+    }
+    keys = {email_key(n) for n in needles}
+    sighting_ids = set(
+        session.scalars(sa.select(SightingRow.id).where(SightingRow.contact_id.in_(contact_ids)))
+    )
+    # Sightings not (yet) matched to a contact may carry the address too.
+    for sid, found in session.execute(
+        sa.select(SightingRow.id, SightingRow.email_keys).where(SightingRow.contact_id.is_(None))
+    ):
+        if keys & set(found or []):
+            sighting_ids.add(sid)
+    messages = [
+        m
+        for m in session.scalars(sa.select(Message).order_by(Message.id))
+        if m.contact_id in contact_ids or email_key(m.to_addr) in keys
+    ]
+    message_ids = {m.id for m in messages}
+    result.files.extend(m.eml_path for m in messages if m.eml_path)
+    enrollment_ids = set(
+        session.scalars(sa.select(Enrollment.id).where(Enrollment.contact_id.in_(contact_ids)))
+    )
+    enrollment_ids |= {m.enrollment_id for m in messages}
+    quarantined = [
+        q.id for q in session.scalars(sa.select(Quarantined)) if _mentions(q.raw, needles)
+    ]
+    steps: list[sa.Delete] = [
+        sa.delete(Interaction).where(
+            sa.or_(Interaction.contact_id.in_(contact_ids), Interaction.message_id.in_(message_ids))
+        ),
+        sa.delete(Message).where(
+            sa.or_(Message.id.in_(message_ids), Message.enrollment_id.in_(enrollment_ids))
+        ),
+        sa.delete(Enrollment).where(Enrollment.id.in_(enrollment_ids)),
+        sa.delete(MatchDecision).where(
+            sa.or_(
+                MatchDecision.contact_id.in_(contact_ids),
+                MatchDecision.other_contact_id.in_(contact_ids),
+                MatchDecision.sighting_id.in_(sighting_ids),
+            )
+        ),
+        sa.delete(ContactEmail).where(ContactEmail.contact_id.in_(contact_ids)),
+        sa.delete(ContactPhone).where(ContactPhone.contact_id.in_(contact_ids)),
+        sa.delete(ContactTag).where(ContactTag.contact_id.in_(contact_ids)),
+        sa.delete(Cadence).where(Cadence.contact_id.in_(contact_ids)),
+        sa.delete(SightingRow).where(SightingRow.id.in_(sighting_ids)),
+        sa.delete(Contact).where(Contact.id.in_(contact_ids)),
+        sa.delete(Quarantined).where(Quarantined.id.in_(quarantined)),
+    ]
+    for step in steps:
+        session.execute(step, execution_options={"synchronize_session": False})
+    result.contacts, result.sightings = len(contact_ids), len(sighting_ids)
+    result.messages, result.quarantined = len(messages), len(quarantined)
+    return needles
+
+
+def _hash_suppressions(session: Session, addresses: set[str]) -> int:
+    """Replace plain suppressions of the addresses by hashed ones (one per key)."""
+    keys = {email_key(a) for a in addresses}
+    session.execute(sa.delete(Suppression).where(Suppression.email_key.in_(keys)))
+    added = 0
+    for key in sorted(keys):
+        if not is_suppressed(session, key):
+            session.add(Suppression(email_key=hashed_key(key), reason="forgotten"))
+            session.flush()
+            added += 1
+    return added
+
+
+def _outbox_files(outbox: Path | None, needles: set[str]) -> list[Path]:
+    if outbox is None or not outbox.is_dir():
+        return []
+    found = []
+    for path in sorted(outbox.rglob("*.eml")):
+        text = path.read_bytes().decode("utf-8", "replace").lower()
+        if any(n in text for n in needles):
+            found.append(path)
+    return found
+
+
+def forget(url: str | None, address: str, outbox: Path | None = None) -> ForgetResult:
+    """Erase a person everywhere and keep only hashed suppressions of their addresses.
+
+    The database part is one transaction; .eml files (those the outbox rows point at, and
+    any file under `outbox` that mentions one of the addresses) are deleted after it commits.
+
+    Raises:
+        InputError: the address is not an email address.
+    """
+    if "@" not in address or not email_key(address):
+        raise InputError(f"forget: {address!r} is not an email address, e.g. ann@example.com")
+    result = ForgetResult()
+    with session_scope(url) as session:
+        needles = _erase_rows(session, address, result)
+        result.suppressions = _hash_suppressions(session, needles)
+    paths = {Path(p) for p in result.files} | set(_outbox_files(outbox, needles))
+    result.files = []
+    for path in sorted(paths):
+        if path.is_file():
+            path.unlink()
+            result.eml_files += 1
+            result.files.append(str(path))
+    return result
+
+
+def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every column of a row as JSON-able values (dates as ISO strings)."""
+    out: dict[str, Any] = {}
+    for column in obj.__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(obj, column.key)
+        out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+def everything_about(session: Session, contact: Contact) -> dict[str, Any]:
+    """Everything stored about one person (an access request), as one JSON-able dict."""
+    cid = contact.id
+    emails = list(contact.emails)
+    needles = {e.email.lower() for e in emails} | {e.email_key for e in emails}
+
+    def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
+        return [_row(r) for r in session.scalars(sa.select(model).where(*where).order_by(model.id))]
+
+    sightings = []
+    for s in session.scalars(
+        sa.select(SightingRow).where(SightingRow.contact_id == cid).order_by(SightingRow.id)
+    ):
+        item = _row(s)
+        item["event"], item["source"] = s.event.name, s.source_file.name
+        sightings.append(item)
+    quarantined = [
+        {"source": q.source_file.name, **_row(q)}
+        for q in session.scalars(sa.select(Quarantined).order_by(Quarantined.id))
+        if _mentions(q.raw, needles)
+    ]
+    return {
+        "contact": _row(contact),
+        "emails": [
+            {**_row(e), "suppressed": is_suppressed(session, e.email)}
+            for e in sorted(emails, key=lambda e: e.id)
+        ],
+        "phones": rows(ContactPhone, ContactPhone.contact_id == cid),
+        "tags": rows(ContactTag, ContactTag.contact_id == cid),
+        "cadences": rows(Cadence, Cadence.contact_id == cid),
+        "sightings": sightings,
+        "match_decisions": rows(
+            MatchDecision,
+            sa.or_(MatchDecision.contact_id == cid, MatchDecision.other_contact_id == cid),
+        ),
+        "enrollments": rows(Enrollment, Enrollment.contact_id == cid),
+        "messages": rows(Message, Message.contact_id == cid),
+        "interactions": rows(Interaction, Interaction.contact_id == cid),
+        "quarantined": quarantined,
+    }

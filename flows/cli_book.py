@@ -1,0 +1,201 @@
+"""`followup contacts list|show|search|note|tag|keep-in-touch|forget` and `followup today`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from contacts import book, privacy
+from contacts.errors import InputError
+from contacts.events import find_event, parse_date
+from contacts.store import session_scope
+from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, out
+from outreach import keepintouch
+from outreach.config import load_config
+
+RefArg = Annotated[str, typer.Argument(help="Contact id or one of their email addresses.")]
+
+
+def _table(entries: list[book.BookEntry], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("id", "name", "email", "company", "events", "tags", "status"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            str(e.id), e.name, e.email, e.company, ", ".join(e.events), ", ".join(e.tags), e.status
+        )
+    return table
+
+
+@contacts_app.command("list")
+def contacts_list(
+    event: Annotated[str, typer.Option("--event", help="Only people met at this event.")] = "",
+    tag: Annotated[str, typer.Option("--tag", help="Only contacts with this tag.")] = "",
+    status: Annotated[
+        str, typer.Option("--status", help="Only active, paused, replied, unsubscribed or bounced.")
+    ] = "",
+    db: DbOption = None,
+) -> None:
+    """List contacts with their primary email, company, events, tags and status."""
+    with session_scope(db) as session:
+        if event:
+            find_event(session, event)
+        entries = book.list_contacts(session, event=event, tag=tag, status=status)
+    out.print(_table(entries, f"{len(entries)} contacts"))
+
+
+@contacts_app.command("search")
+def contacts_search(
+    text: Annotated[str, typer.Argument(help="Part of a name, email, company, event or tag.")],
+    db: DbOption = None,
+) -> None:
+    """Find contacts by name, email, company, title, event or tag (any case)."""
+    with session_scope(db) as session:
+        entries = book.search(session, text)
+    out.print(_table(entries, f"{len(entries)} contacts matching {text!r}"))
+
+
+@contacts_app.command("show")
+def contacts_show(
+    ref: RefArg,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Print everything stored about the person, as JSON.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Show a contact: details, tags, cadence and the interaction log."""
+    with session_scope(db) as session:
+        contact = book.find_contact(session, ref)
+        if all_:
+            data = privacy.everything_about(session, contact)
+            out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+            return
+        emails = [e.email for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))]
+        tags = book.tags_of(session, contact.id)
+        log = book.timeline(session, contact.id)
+    out.print(f"[bold]{contact.full_name or '(no name)'}[/bold]  #{contact.id}  ({contact.status})")
+    for label, value in (
+        ("title", contact.title),
+        ("company", contact.company),
+        ("emails", ", ".join(emails)),
+        ("phones", ", ".join(p.phone for p in contact.phones)),
+        ("linkedin", contact.linkedin),
+        ("tags", ", ".join(tags)),
+    ):
+        if value:
+            out.print(f"{label}: {value}", markup=False, highlight=False)
+    table = Table(title="interactions")
+    for column in ("when", "what", "detail"):
+        table.add_column(column)
+    for item in log:
+        table.add_row(item.at.strftime("%Y-%m-%d"), item.kind, item.detail)
+    out.print(table)
+
+
+@contacts_app.command("note")
+def contacts_note(
+    ref: RefArg,
+    text: Annotated[str, typer.Argument(help='The note, in quotes: "talked about Rust".')],
+    db: DbOption = None,
+) -> None:
+    """Add a note to a contact's interaction log."""
+    with session_scope(db) as session:
+        contact = book.find_contact(session, ref)
+        book.add_note(session, contact.id, text)
+    out.print(f"noted for #{contact.id} {contact.full_name}", markup=False, highlight=False)
+
+
+@contacts_app.command("tag")
+def contacts_tag(
+    ref: RefArg,
+    tags: Annotated[list[str], typer.Argument(help="One or more tags, e.g. mentor alumni.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the tags instead.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Tag a contact (or remove tags with --remove)."""
+    with session_scope(db) as session:
+        contact = book.find_contact(session, ref)
+        for tag in tags:
+            (book.remove_tag if remove else book.add_tag)(session, contact.id, tag)
+        now = book.tags_of(session, contact.id)
+    out.print(f"#{contact.id} tags: {', '.join(now) or '(none)'}", markup=False, highlight=False)
+
+
+@contacts_app.command("keep-in-touch")
+def contacts_keep_in_touch(
+    ref: Annotated[str, typer.Argument(help="Contact id or email (leave out with --tag).")] = "",
+    every: Annotated[str, typer.Option("--every", help="How often: 90d, 12w, 3m or 1y.")] = "",
+    tag: Annotated[
+        str, typer.Option("--tag", help="Set the cadence for everyone with this tag.")
+    ] = "",
+    stop: Annotated[bool, typer.Option("--stop", help="Stop keeping in touch.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Keep in touch with a contact (or everyone with a tag) every so often."""
+    if bool(ref) == bool(tag):
+        raise InputError("keep-in-touch: give a contact (ID or email) or --tag TAG, not both")
+    if not stop and not every:
+        raise InputError("keep-in-touch: say how often with --every, e.g. --every 90d (or --stop)")
+    with session_scope(db) as session:
+        contact_id = book.find_contact(session, ref).id if ref else None
+        who = f"#{contact_id}" if contact_id else f"tag {book.normalize_tag(tag)}"
+        if stop:
+            found = keepintouch.clear_cadence(session, contact_id, tag)
+            message = f"stopped keeping in touch with {who}" if found else f"{who} had no cadence"
+        else:
+            days = keepintouch.parse_every(every)
+            keepintouch.set_cadence(session, days, contact_id, tag)
+            message = f"keeping in touch with {who} every {days} days"
+    out.print(message, markup=False, highlight=False)
+
+
+@contacts_app.command("forget")
+def contacts_forget(
+    email: Annotated[str, typer.Argument(help="An email address of the person to erase.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
+    if not yes:
+        typer.confirm(f"Erase everything about {email}? This cannot be undone", abort=True)
+    outbox = Path(load_config(config).get("outbox"))
+    result = privacy.forget(db, email, outbox)
+    out.print(
+        f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
+        f"{result.messages} messages, {result.quarantined} quarantined rows, "
+        f"{result.eml_files} .eml files; suppressed (hashed) {result.suppressions} addresses",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("today")
+def today(
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Draft a check-in email into the outbox for each.")
+    ] = False,
+    on: Annotated[str, typer.Option("--on", help="Pretend today is YYYY-MM-DD.")] = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Who to reach out to today, why, and the last interaction with them."""
+    day = parse_date(on, "--on") or dt.date.today()
+    with session_scope(db) as session:
+        reminders = keepintouch.due_reminders(session, day)
+    table = Table(title=f"{len(reminders)} to keep in touch with on {day.isoformat()}")
+    for column in ("id", "who", "email", "why", "last interaction", "due since"):
+        table.add_column(column)
+    for r in reminders:
+        last = f"{r.last.at.date()} {r.last.detail}" if r.last else "(none)"
+        table.add_row(str(r.contact_id), r.name, r.email, r.why, last, r.due_on.isoformat())
+    out.print(table)
+    if draft and reminders:
+        messages = keepintouch.draft_due(load_config(config), day, db)
+        ok = sum(1 for m in messages if m.state == "drafted")
+        err.print(f"drafted {ok} check-ins into the outbox ({len(messages) - ok} blocked)")

@@ -1,0 +1,202 @@
+"""Keeping in touch: cadences per contact or per tag, due reminders, and check-in drafts.
+
+A contact with a cadence of N days is due N days after their last interaction (met,
+emailed, replied: a reply resets the clock), but only once their sequences have ended (no
+message still pending) and never when they unsubscribed, bounced, are paused or their
+address is suppressed. A contact's own cadence wins over their tags'; among tags the
+shortest wins. Due reminders can be drafted into the outbox from the `keep-in-touch`
+template set like any other stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from contacts.book import TimelineEntry, last_touch, normalize_tag
+from contacts.errors import InputError
+from contacts.events import slugify
+from contacts.model import Cadence, Contact, ContactTag, Enrollment, Message, SightingRow
+from contacts.stoprules import is_suppressed
+from contacts.store import session_scope
+from outreach.compose import build_email, private_dir, write_eml
+from outreach.config import Config
+from outreach.planner import SEND_HOUR, stage_message
+from outreach.sequences import Sequence, Stage, get_sequence
+
+SEQUENCE = "keep-in-touch"
+UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+# Messages in these states mean a sequence is still running for the contact.
+RUNNING = ("planned", "drafted", "approved", "sending", "blocked")
+_EVERY = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+
+
+def parse_every(text: str) -> int:
+    """A cadence in days: '90d', '12w', '3m' (30 days each), '1y', or a bare number of days."""
+    match = _EVERY.match(text)
+    days = int(match.group(1)) * UNITS[(match.group(2) or "d").lower()] if match else 0
+    if not 1 <= days <= 3660:
+        raise InputError(f"--every {text!r}: write a period such as 90d, 12w, 3m or 1y")
+    return days
+
+
+def set_cadence(
+    session: Session, every_days: int, contact_id: int | None = None, tag: str = ""
+) -> None:
+    """Keep in touch every `every_days` with one contact or with everyone tagged `tag`."""
+    cleaned = normalize_tag(tag) if tag else ""
+    cadence = session.scalar(
+        sa.select(Cadence).where(Cadence.contact_id == contact_id, Cadence.tag == cleaned)
+        if contact_id is not None
+        else sa.select(Cadence).where(Cadence.contact_id.is_(None), Cadence.tag == cleaned)
+    )
+    if cadence is None:
+        session.add(Cadence(contact_id=contact_id, tag=cleaned, every_days=every_days))
+    else:
+        cadence.every_days = every_days
+    session.flush()
+
+
+def clear_cadence(session: Session, contact_id: int | None = None, tag: str = "") -> bool:
+    """Stop keeping in touch with a contact (or a tag); False when there was no cadence."""
+    where = (
+        Cadence.contact_id == contact_id
+        if contact_id is not None
+        else sa.and_(Cadence.contact_id.is_(None), Cadence.tag == normalize_tag(tag))
+    )
+    return bool(session.execute(sa.delete(Cadence).where(where)).rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Someone to reach out to today, why, and the last interaction with them."""
+
+    contact_id: int
+    name: str
+    email: str
+    every_days: int
+    source: str  # "own cadence" or "tag mentor"
+    last: TimelineEntry | None
+    due_on: dt.date
+
+    @property
+    def why(self) -> str:
+        """E.g. 'every 90 days (tag mentor); 97 days since replied'."""
+        since = (
+            f"; last: {self.last.kind} on {self.last.at.date().isoformat()}" if self.last else ""
+        )
+        return f"every {self.every_days} days ({self.source}){since}"
+
+
+def _cadences(session: Session) -> dict[int, tuple[int, str, dt.datetime]]:
+    """contact id -> (days, source, cadence start) for everyone with a cadence."""
+    found: dict[int, tuple[int, str, dt.datetime]] = {}
+    tag_rules = session.scalars(
+        sa.select(Cadence)
+        .where(Cadence.contact_id.is_(None))
+        .order_by(Cadence.every_days, Cadence.tag)
+    ).all()
+    for rule in tag_rules:
+        for contact_id, tagged_at in session.execute(
+            sa.select(ContactTag.contact_id, ContactTag.created_at).where(
+                ContactTag.tag == rule.tag
+            )
+        ):
+            if contact_id not in found:
+                found[contact_id] = (
+                    rule.every_days,
+                    f"tag {rule.tag}",
+                    max(tagged_at, rule.created_at),
+                )
+    for rule in session.scalars(sa.select(Cadence).where(Cadence.contact_id.is_not(None))):
+        assert rule.contact_id is not None
+        found[rule.contact_id] = (rule.every_days, "own cadence", rule.created_at)
+    return found
+
+
+def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
+    """Everyone due for a check-in on `today`, most overdue first (then by contact id)."""
+    cadences = _cadences(session)
+    running = set(session.scalars(sa.select(Message.contact_id).where(Message.state.in_(RUNNING))))
+    reminders = []
+    for contact_id in sorted(cadences):
+        contact = session.get_one(Contact, contact_id)
+        if contact.status in ("paused", "unsubscribed", "bounced") or contact_id in running:
+            continue
+        primary = sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))
+        if not primary or is_suppressed(session, primary[0].email):
+            continue
+        days, source, started = cadences[contact_id]
+        last = last_touch(session, contact_id)
+        due_on = (last.at if last else started).date() + dt.timedelta(days=days)
+        if due_on <= today:
+            reminders.append(
+                Reminder(
+                    contact_id, contact.full_name, primary[0].email, days, source, last, due_on
+                )
+            )
+    return sorted(reminders, key=lambda r: (r.due_on, r.contact_id))
+
+
+def _latest_sighting(session: Session, contact_id: int) -> SightingRow:
+    return session.scalars(
+        sa.select(SightingRow)
+        .where(SightingRow.contact_id == contact_id)
+        .order_by(SightingRow.id.desc())
+    ).first()  # type: ignore[return-value]
+
+
+def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Message]:
+    """Draft a check-in for everyone due today into the outbox (.eml files included)."""
+    base = get_sequence(config, SEQUENCE)
+    stage = base.stages[0]
+    outbox = private_dir(Path(config.get("outbox")))
+    drafted = []
+    with session_scope(url) as session:
+        for reminder in due_reminders(session, today):
+            sighting = _latest_sighting(session, reminder.contact_id)
+            enrollment = session.scalar(
+                sa.select(Enrollment).where(
+                    Enrollment.contact_id == reminder.contact_id,
+                    Enrollment.event_id == sighting.event_id,
+                    Enrollment.sequence == SEQUENCE,
+                )
+            )
+            if enrollment is None:
+                enrollment = Enrollment(
+                    contact_id=reminder.contact_id,
+                    event_id=sighting.event_id,
+                    sequence=SEQUENCE,
+                    sighting_id=sighting.id,
+                )
+                session.add(enrollment)
+                session.flush()
+            # One stage per round, named by its date: message ids stay unique and stable.
+            dated = Stage(f"{stage.name}-{today.isoformat()}", stage.template, 0, "event")
+            rounds = Sequence(SEQUENCE, base.description, (dated,))
+            previous = session.scalars(
+                sa.select(Message)
+                .where(Message.contact_id == reminder.contact_id, Message.state == "sent")
+                .order_by(Message.sent_at.desc(), Message.id.desc())
+            ).first()
+            message = stage_message(session, enrollment, rounds, 0, sighting, config, previous)
+            message.due_at = dt.datetime.combine(today, dt.time(SEND_HOUR))
+            if message.state == "drafted":
+                mail = build_email(
+                    message,
+                    str(config.get("sender.name")),
+                    enrollment.contact.full_name,
+                    str(config.get("sender.unsubscribe_url")),
+                )
+                name = slugify(enrollment.contact.full_name or "contact")[:40]
+                path = (
+                    outbox / SEQUENCE / f"{message.contact_id:05d}-{today.isoformat()}-{name}.eml"
+                )
+                message.eml_path = str(write_eml(mail, path))
+            drafted.append(message)
+    return drafted
