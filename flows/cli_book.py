@@ -77,13 +77,14 @@ def contacts_show(
             return
         emails = [e.email for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))]
         tags = book.tags_of(session, contact.id)
+        phones = [p.phone for p in contact.phones]
         log = book.timeline(session, contact.id)
     out.print(f"[bold]{contact.full_name or '(no name)'}[/bold]  #{contact.id}  ({contact.status})")
     for label, value in (
         ("title", contact.title),
         ("company", contact.company),
         ("emails", ", ".join(emails)),
-        ("phones", ", ".join(p.phone for p in contact.phones)),
+        ("phones", ", ".join(phones)),
         ("linkedin", contact.linkedin),
         ("tags", ", ".join(tags)),
     ):
@@ -169,7 +170,8 @@ def contacts_forget(
     out.print(
         f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
-        f"{result.eml_files} .eml files; suppressed (hashed) {result.suppressions} addresses",
+        f"{result.eml_files} .eml files, {result.scrubbed} mentions in other records; "
+        f"suppressed (hashed) {result.suppressions} addresses",
         markup=False,
         highlight=False,
     )
