@@ -190,6 +190,16 @@ def today(
     day = parse_date(on, "--on") or dt.date.today()
     with session_scope(db) as session:
         reminders = keepintouch.due_reminders(session, day)
+        with_cadence, in_sequence = keepintouch.cadence_counts(session)
+    if not reminders:
+        out.print(
+            f"nobody to reach out to on {day.isoformat()}: {with_cadence} contacts have a "
+            f"keep-in-touch cadence, {in_sequence} of them still have a message pending "
+            "(set one with `followup contacts keep-in-touch ID --every 90d`)",
+            markup=False,
+            highlight=False,
+        )
+        return
     table = Table(title=f"{len(reminders)} to keep in touch with on {day.isoformat()}")
     for column in ("id", "who", "email", "why", "last interaction", "due since"):
         table.add_column(column)

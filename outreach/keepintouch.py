@@ -119,10 +119,20 @@ def _cadences(session: Session) -> dict[int, tuple[int, str, dt.datetime]]:
     return found
 
 
+def _running(session: Session) -> set[int]:
+    return set(session.scalars(sa.select(Message.contact_id).where(Message.state.in_(RUNNING))))
+
+
+def cadence_counts(session: Session) -> tuple[int, int]:
+    """(contacts with a cadence, how many of them still have a message pending)."""
+    cadences = _cadences(session)
+    return len(cadences), len(set(cadences) & _running(session))
+
+
 def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     """Everyone due for a check-in on `today`, most overdue first (then by contact id)."""
     cadences = _cadences(session)
-    running = set(session.scalars(sa.select(Message.contact_id).where(Message.state.in_(RUNNING))))
+    running = _running(session)
     candidates = session.scalars(
         sa.select(Contact)
         .where(

@@ -118,7 +118,11 @@ def test_today_lists_and_drafts_check_ins_into_the_outbox(project: Path, cli) ->
     assert path.parent == Path("data/outbox/keep-in-touch")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     # The check-in is now pending: nobody is due until it has gone out.
-    assert cli("today", "--on", "2026-06-12").out.startswith("0 to keep in touch with")
+    assert cli("today", "--on", "2026-06-12").out == (
+        "nobody to reach out to on 2026-06-12: 3 contacts have a keep-in-touch cadence, 2 of "
+        "them still have a message pending (set one with `followup contacts keep-in-touch ID "
+        "--every 90d`)\n"
+    )
     mark_sent(url, SPRING, [MARIA], dt.datetime(2026, 6, 12, 9))
     assert [d[2] for d in _due(url, dt.date(2026, 9, 10))] == [dt.date(2026, 9, 10)]
 
