@@ -39,6 +39,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/book.py
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

@@ -217,42 +217,61 @@ def tags_of(session: Session, contact_id: int) -> list[str]:
     )
 
 
+def timelines(session: Session, contact_ids: list[int]) -> dict[int, list[TimelineEntry]]:
+    """The interaction log of several contacts at once (a few queries, not a few per contact)."""
+    found: dict[int, list[TimelineEntry]] = {cid: [] for cid in contact_ids}
+    for s in session.scalars(
+        sa.select(SightingRow)
+        .where(SightingRow.contact_id.in_(contact_ids))
+        .options(selectinload(SightingRow.event), selectinload(SightingRow.source_file))
+        .order_by(SightingRow.id)
+    ):
+        assert s.contact_id is not None
+        at = dt.datetime.combine(s.event.date, dt.time()) if s.event.date else s.created_at
+        where = f"{s.source_file.name} record {s.record}"
+        found[s.contact_id].append(TimelineEntry(at, "met", f"met at {s.event.name} ({where})"))
+    logged = session.scalars(
+        sa.select(Interaction)
+        .where(Interaction.contact_id.in_(contact_ids), Interaction.kind != "met")
+        .order_by(Interaction.at, Interaction.id)
+    ).all()
+    logged_messages = {i.message_id for i in logged if i.kind == "emailed"}
+    for m, sequence in session.execute(
+        sa.select(Message, Enrollment.sequence)
+        .join(Enrollment, Message.enrollment_id == Enrollment.id)
+        .where(Message.contact_id.in_(contact_ids), Message.state == "sent")
+        .order_by(Message.sent_at, Message.id)
+    ):
+        if m.id not in logged_messages:
+            detail = f"emailed stage {m.stage_index + 1} ({m.stage}) of {sequence}"
+            found[m.contact_id].append(TimelineEntry(m.sent_at or m.updated_at, "emailed", detail))
+    for i in logged:
+        found[i.contact_id].append(TimelineEntry(i.at, i.kind, i.detail))
+    for entries in found.values():
+        entries.sort(
+            key=lambda e: (e.at, TOUCH_KINDS.index(e.kind) if e.kind in TOUCH_KINDS else 9)
+        )
+    return found
+
+
 def timeline(session: Session, contact_id: int) -> list[TimelineEntry]:
     """Everything that happened with a contact, oldest first.
 
     Example: met at Spring Career Fair 2026 (fair-scans.csv record 2) → emailed stage 1
     (thank-you) → replied.
     """
-    entries: list[TimelineEntry] = []
-    for s in session.scalars(
-        sa.select(SightingRow).where(SightingRow.contact_id == contact_id).order_by(SightingRow.id)
-    ):
-        at = dt.datetime.combine(s.event.date, dt.time()) if s.event.date else s.created_at
-        where = f"{s.source_file.name} record {s.record}"
-        entries.append(TimelineEntry(at, "met", f"met at {s.event.name} ({where})"))
-    logged = session.scalars(
-        sa.select(Interaction)
-        .where(Interaction.contact_id == contact_id, Interaction.kind != "met")
-        .order_by(Interaction.at, Interaction.id)
-    ).all()
-    logged_messages = {i.message_id for i in logged if i.kind == "emailed"}
-    for m in session.scalars(
-        sa.select(Message)
-        .join(Enrollment)
-        .where(Message.contact_id == contact_id, Message.state == "sent")
-        .order_by(Message.sent_at, Message.id)
-    ):
-        if m.id in logged_messages:
-            continue
-        detail = f"emailed stage {m.stage_index + 1} ({m.stage}) of {m.enrollment.sequence}"
-        entries.append(TimelineEntry(m.sent_at or m.updated_at, "emailed", detail))
-    entries.extend(TimelineEntry(i.at, i.kind, i.detail) for i in logged)
-    return sorted(
-        entries, key=lambda e: (e.at, TOUCH_KINDS.index(e.kind) if e.kind in TOUCH_KINDS else 9)
-    )
+    return timelines(session, [contact_id])[contact_id]
+
+
+def last_touches(session: Session, contact_ids: list[int]) -> dict[int, TimelineEntry | None]:
+    """The most recent interaction with each person (met, emailed, replied), if any."""
+    result: dict[int, TimelineEntry | None] = {}
+    for cid, entries in timelines(session, contact_ids).items():
+        touches = [e for e in entries if e.kind in TOUCH_KINDS]
+        result[cid] = touches[-1] if touches else None
+    return result
 
 
 def last_touch(session: Session, contact_id: int) -> TimelineEntry | None:
     """The most recent interaction with the person (met, emailed, replied), if any."""
-    touches = [e for e in timeline(session, contact_id) if e.kind in TOUCH_KINDS]
-    return touches[-1] if touches else None
+    return last_touches(session, [contact_id])[contact_id]

@@ -11,7 +11,10 @@ which checks the plain and the hashed form.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -39,20 +42,57 @@ from contacts.store import session_scope
 
 @dataclass
 class ForgetResult:
-    """What was erased (counts only: the result itself holds no personal data)."""
+    """What was erased: counts, and the .eml files the erased messages pointed at."""
 
     contacts: int = 0
     sightings: int = 0
     messages: int = 0
     quarantined: int = 0
+    scrubbed: int = 0  # other people's sightings that mentioned an address
     eml_files: int = 0
     suppressions: int = 0
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the erased messages' .eml files
 
 
 def _mentions(raw: Any, needles: set[str]) -> bool:
     text = json.dumps(raw, ensure_ascii=False).lower()
     return any(n in text for n in needles)
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+    """The value with every mention of the addresses replaced by '[forgotten]'."""
+    if isinstance(value, str):
+        return pattern.sub("[forgotten]", value)
+    if isinstance(value, dict):
+        return {k: _scrub(v, pattern) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, pattern) for v in value]
+    return value
+
+
+def _pattern(needles: set[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.I)
+
+
+def _scrub_others(session: Session, needles: set[str]) -> int:
+    """Remove the addresses from what remains about other people (their sightings' raw
+    fields and notes, their messages' bodies, their interaction log); returns how many
+    records changed. Call it after the person's own rows are deleted."""
+    pattern, scrubbed = _pattern(needles), 0
+    fields = (
+        (SightingRow, ("raw", "notes", "lead")),
+        (Message, ("subject", "body_text", "body_html")),
+        (Interaction, ("detail",)),
+    )
+    for model, names in fields:
+        for row in session.scalars(sa.select(model).order_by(model.id)):
+            values = [getattr(row, name) for name in names]
+            if _mentions(values, needles):
+                for name, value in zip(names, values, strict=True):
+                    setattr(row, name, _scrub(value, pattern))
+                scrubbed += 1
+    session.flush()
+    return scrubbed
 
 
 def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str]:
@@ -117,6 +157,7 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
     ]
     for step in steps:
         session.execute(step, execution_options={"synchronize_session": False})
+    result.scrubbed = _scrub_others(session, needles)
     result.contacts, result.sightings = len(contact_ids), len(sighting_ids)
     result.messages, result.quarantined = len(messages), len(quarantined)
     return needles
@@ -135,15 +176,30 @@ def _hash_suppressions(session: Session, addresses: set[str]) -> int:
     return added
 
 
-def _outbox_files(outbox: Path | None, needles: set[str]) -> list[Path]:
-    if outbox is None or not outbox.is_dir():
-        return []
-    found = []
-    for path in sorted(outbox.rglob("*.eml")):
-        text = path.read_bytes().decode("utf-8", "replace").lower()
-        if any(n in text for n in needles):
-            found.append(path)
-    return found
+def _addressed_to(data: bytes, needles: set[str]) -> bool:
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    people = " ".join(str(headers.get(h, "")) for h in ("To", "From", "Cc", "Bcc")).lower()
+    return any(n in people for n in needles)
+
+
+def _clean_outbox(outbox: Path | None, erased: set[Path], needles: set[str]) -> int:
+    """Delete the person's .eml files; scrub mentions of them from other people's drafts."""
+    deleted = 0
+    candidates = set(erased)
+    if outbox is not None and outbox.is_dir():
+        candidates |= set(outbox.rglob("*.eml"))
+    pattern = _pattern(needles)
+    for path in sorted(candidates):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        text = data.decode("utf-8", "replace")
+        if path in erased or _addressed_to(data, needles):
+            path.unlink()
+            deleted += 1
+        elif pattern.search(text):
+            path.write_bytes(pattern.sub("[forgotten]", text).encode("utf-8"))
+    return deleted
 
 
 def forget(url: str | None, address: str, outbox: Path | None = None) -> ForgetResult:
@@ -161,13 +217,7 @@ def forget(url: str | None, address: str, outbox: Path | None = None) -> ForgetR
     with session_scope(url) as session:
         needles = _erase_rows(session, address, result)
         result.suppressions = _hash_suppressions(session, needles)
-    paths = {Path(p) for p in result.files} | set(_outbox_files(outbox, needles))
-    result.files = []
-    for path in sorted(paths):
-        if path.is_file():
-            path.unlink()
-            result.eml_files += 1
-            result.files.append(str(path))
+    result.eml_files = _clean_outbox(outbox, {Path(p) for p in result.files}, needles)
     return result
 
 

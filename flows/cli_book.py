@@ -77,13 +77,14 @@ def contacts_show(
             return
         emails = [e.email for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))]
         tags = book.tags_of(session, contact.id)
+        phones = [p.phone for p in contact.phones]
         log = book.timeline(session, contact.id)
     out.print(f"[bold]{contact.full_name or '(no name)'}[/bold]  #{contact.id}  ({contact.status})")
     for label, value in (
         ("title", contact.title),
         ("company", contact.company),
         ("emails", ", ".join(emails)),
-        ("phones", ", ".join(p.phone for p in contact.phones)),
+        ("phones", ", ".join(phones)),
         ("linkedin", contact.linkedin),
         ("tags", ", ".join(tags)),
     ):
@@ -169,7 +170,8 @@ def contacts_forget(
     out.print(
         f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
-        f"{result.eml_files} .eml files; suppressed (hashed) {result.suppressions} addresses",
+        f"{result.eml_files} .eml files, {result.scrubbed} mentions in other records; "
+        f"suppressed (hashed) {result.suppressions} addresses",
         markup=False,
         highlight=False,
     )
@@ -188,6 +190,16 @@ def today(
     day = parse_date(on, "--on") or dt.date.today()
     with session_scope(db) as session:
         reminders = keepintouch.due_reminders(session, day)
+        with_cadence, in_sequence = keepintouch.cadence_counts(session)
+    if not reminders:
+        out.print(
+            f"nobody to reach out to on {day.isoformat()}: {with_cadence} contacts have a "
+            f"keep-in-touch cadence, {in_sequence} of them still have a message pending "
+            "(set one with `followup contacts keep-in-touch ID --every 90d`)",
+            markup=False,
+            highlight=False,
+        )
+        return
     table = Table(title=f"{len(reminders)} to keep in touch with on {day.isoformat()}")
     for column in ("id", "who", "email", "why", "last interaction", "due since"):
         table.add_column(column)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from contacts.book import TimelineEntry, last_touch, normalize_tag
+from contacts.book import TimelineEntry, last_touches, normalize_tag
 from contacts.errors import InputError
 from contacts.events import slugify
 from contacts.model import Cadence, Contact, ContactTag, Enrollment, Message, SightingRow
@@ -119,26 +119,42 @@ def _cadences(session: Session) -> dict[int, tuple[int, str, dt.datetime]]:
     return found
 
 
+def _running(session: Session) -> set[int]:
+    return set(session.scalars(sa.select(Message.contact_id).where(Message.state.in_(RUNNING))))
+
+
+def cadence_counts(session: Session) -> tuple[int, int]:
+    """(contacts with a cadence, how many of them still have a message pending)."""
+    cadences = _cadences(session)
+    return len(cadences), len(set(cadences) & _running(session))
+
+
 def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     """Everyone due for a check-in on `today`, most overdue first (then by contact id)."""
     cadences = _cadences(session)
-    running = set(session.scalars(sa.select(Message.contact_id).where(Message.state.in_(RUNNING))))
+    running = _running(session)
+    candidates = session.scalars(
+        sa.select(Contact)
+        .where(
+            Contact.id.in_(list(cadences)),
+            Contact.status.not_in(("paused", "unsubscribed", "bounced")),
+        )
+        .options(selectinload(Contact.emails))
+        .order_by(Contact.id)
+    ).all()
+    candidates = [c for c in candidates if c.id not in running and c.emails]
+    touches = last_touches(session, [c.id for c in candidates])
     reminders = []
-    for contact_id in sorted(cadences):
-        contact = session.get_one(Contact, contact_id)
-        if contact.status in ("paused", "unsubscribed", "bounced") or contact_id in running:
+    for contact in candidates:
+        primary = sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))[0]
+        if is_suppressed(session, primary.email):
             continue
-        primary = sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))
-        if not primary or is_suppressed(session, primary[0].email):
-            continue
-        days, source, started = cadences[contact_id]
-        last = last_touch(session, contact_id)
+        days, source, started = cadences[contact.id]
+        last = touches[contact.id]
         due_on = (last.at if last else started).date() + dt.timedelta(days=days)
         if due_on <= today:
             reminders.append(
-                Reminder(
-                    contact_id, contact.full_name, primary[0].email, days, source, last, due_on
-                )
+                Reminder(contact.id, contact.full_name, primary.email, days, source, last, due_on)
             )
     return sorted(reminders, key=lambda r: (r.due_on, r.contact_id))
 

@@ -1,0 +1,158 @@
+import json
+import os
+import stat
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from contacts.book import add_note, add_tag
+from contacts.match import match_pending
+from contacts.model import Base, Message, Suppression
+from contacts.stoprules import hashed_key, is_suppressed, suppress
+from contacts.store import session_scope
+from ingest.pipeline import ingest_file
+from outreach.config import load_config
+from outreach.keepintouch import set_cadence
+from outreach.planner import plan_event
+from tests.bookdata import AUTUMN, SPRING, contact_id, load_autumn, load_spring
+from tests.conftest import DATA
+
+MARIA = "maria.garcia@northwind.example"
+
+
+def _everything(url: str) -> str:
+    """Every row of every table, as one lower-cased text."""
+    chunks = []
+    with session_scope(url) as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(sa.select(table)):
+                chunks.append(json.dumps([str(v) for v in row], ensure_ascii=False))
+    return "\n".join(chunks).lower()
+
+
+def _setup(cli) -> str:  # type: ignore[no-untyped-def]
+    url = os.environ["FOLLOWUP_DB"]
+    load_spring(url)
+    load_autumn(url)
+    ingest_file(DATA / "quarantine-mentions.csv", AUTUMN, url=url)
+    match_pending(url)
+    for event in (SPRING, AUTUMN):
+        assert cli("outbox", "plan", "--event", event).code == 0
+    maria = contact_id(url, MARIA)
+    with session_scope(url) as session:
+        add_note(session, maria, "García asked about the Boston program")
+        add_tag(session, maria, "recruiter")
+        set_cadence(session, 90, maria)
+        suppress(session, MARIA, "unsubscribed")
+    Path("data/outbox/sent").mkdir()
+    Path("data/outbox/sent/copy.eml").write_text(f"To: {MARIA.upper()}\n\nhello\n")
+    return url
+
+
+def test_forget_erases_a_person_everywhere_and_keeps_a_hashed_suppression(
+    project: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    url = _setup(cli)
+    before = _everything(url)
+    assert MARIA in before and "maria-garcia-recruiting" in before and "garcía" in before
+    emls = sorted(str(p) for p in Path("data/outbox").rglob("*.eml"))
+    assert len(emls) == 29  # 25 spring drafts, 3 autumn drafts, one copy
+
+    result = cli("contacts", "forget", MARIA, "--yes")
+    assert result.code == 0, result.err
+    assert result.out == (
+        f"forgot {MARIA}: 1 contacts, 4 sightings, 2 messages, 1 quarantined rows, "
+        "3 .eml files, 2 mentions in other records; suppressed (hashed) 1 addresses\n"
+    )
+    after = _everything(url)
+    for trace in (
+        MARIA,
+        "maria-garcia-recruiting",
+        "garcía",
+        "boston program",
+        "6175550142",
+        "555-0142",
+    ):
+        assert trace not in after, trace
+    assert "introduced by [forgotten]" in after  # Nadia's notes kept, the address scrubbed
+    assert len(list(Path("data/outbox").rglob("*.eml"))) == 26
+    assert not any(MARIA in p.read_text().lower() for p in Path("data/outbox").rglob("*.eml"))
+    with session_scope(url) as session:
+        rows = session.execute(sa.select(Suppression.email_key, Suppression.reason)).all()
+        assert rows == [(hashed_key(MARIA), "forgotten")]
+        assert is_suppressed(session, "Maria.Garcia@Northwind.example")
+        assert not suppress(session, MARIA)  # already suppressed, in its hashed form
+
+
+def test_a_forgotten_person_imported_again_is_never_enrolled(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    url = _setup(cli)
+    assert cli("contacts", "forget", MARIA, "--yes").code == 0
+    Path("winter.csv").write_text(
+        f"First Name,Last Name,Email,Company\nMaria,García,{MARIA},Northwind Analytics\n"
+        "Tom,Ito,tom.ito@fabrikam.example,Fabrikam\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", "winter.csv", "--event", "Winter Fair").code == 0
+    result = plan_event("Winter Fair", load_config("followup.toml"), url=url)
+    assert (result.enrolled, result.drafted, result.suppressed) == (1, 1, 1)
+    with session_scope(url) as session:
+        to = session.scalars(sa.select(Message.to_addr).where(Message.state == "drafted")).all()
+    assert MARIA not in [t.lower() for t in to]
+    assert "tom.ito@fabrikam.example" in to
+
+
+def test_show_all_prints_everything_stored_about_a_person(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    _setup(cli)
+    result = cli("contacts", "show", "--all", MARIA)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert sorted(data) == [
+        "cadences",
+        "contact",
+        "emails",
+        "enrollments",
+        "interactions",
+        "match_decisions",
+        "messages",
+        "phones",
+        "quarantined",
+        "sightings",
+        "tags",
+    ]
+    assert data["contact"]["full_name"] == "Maria García"
+    assert [e["email"] for e in data["emails"]] == [MARIA]
+    assert data["emails"][0]["suppressed"] is True
+    assert [s["source"] for s in data["sightings"]] == [
+        "fair-scans.csv",
+        "business-cards.vcf",
+        "Connections.csv",
+        "autumn-meetup.csv",
+    ]
+    assert data["sightings"][0]["raw"]["Notes"] == "the new-grad data engineering program in Boston"
+    assert [m["state"] for m in data["messages"]] == ["cancelled", "cancelled"]
+    assert data["messages"][0]["body_text"].startswith("Hi Maria,")
+    assert [i["kind"] for i in data["interactions"]] == ["note"]
+    assert [t["tag"] for t in data["tags"]] == ["recruiter"]
+    assert data["cadences"][0]["every_days"] == 90
+    assert [q["reason"] for q in data["quarantined"]] == ["no name, no email and no phone"]
+
+
+def test_outbox_folders_and_drafts_are_owner_only(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    load_spring(os.environ["FOLLOWUP_DB"])
+    assert cli("outbox", "plan", "--event", SPRING).code == 0
+    for folder in (Path("data/outbox"), Path("data/outbox/spring-fair")):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    files = list(Path("data/outbox").rglob("*.eml"))
+    assert len(files) == 25
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+
+
+def test_forget_needs_an_email_address(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("contacts", "forget", "Maria", "--yes")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "error: forget: 'Maria' is not an email address, e.g. ann@example.com\n"
+    unknown = cli("contacts", "forget", "nobody@example.com", "--yes")
+    assert unknown.out == (
+        "forgot nobody@example.com: 0 contacts, 0 sightings, 0 messages, 0 quarantined rows, "
+        "0 .eml files, 0 mentions in other records; suppressed (hashed) 1 addresses\n"
+    )
