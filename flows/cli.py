@@ -14,7 +14,8 @@ from rich.table import Table
 import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 import flows.cli_contacts
 import flows.cli_ingest
-import flows.cli_outbox  # noqa: F401  (each module registers its commands)
+import flows.cli_outbox
+import flows.cli_outreach  # noqa: F401  (each module registers its commands)
 from contacts.errors import FollowupError
 from contacts.store import resolve_url
 from flows.cliapp import ConfigOption, app, err, out, say_error
