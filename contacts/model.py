@@ -180,9 +180,11 @@ class Enrollment(Base):
     sequence: Mapped[str] = mapped_column(sa.String(120))
     sighting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sightings.id"))
     state: Mapped[str] = mapped_column(sa.String(20), default="active")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     contact: Mapped[Contact] = relationship()
     event: Mapped[Event] = relationship()
+    sighting: Mapped[SightingRow | None] = relationship()
 
 
 class Message(Base):
@@ -200,7 +202,14 @@ class Message(Base):
     message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     due_at: Mapped[dt.datetime | None]
     to_addr: Mapped[str] = mapped_column(sa.String(320), default="")
+    to_name: Mapped[str] = mapped_column(sa.String(255), default="")
     from_addr: Mapped[str] = mapped_column(sa.String(320), default="")
+    from_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="")  # the recipient's
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    edited: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(default=0)
+    approved_at: Mapped[dt.datetime | None]
     subject: Mapped[str] = mapped_column(sa.Text, default="")
     body_text: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = mapped_column(sa.Text, default="")

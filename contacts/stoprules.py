@@ -12,7 +12,7 @@ import hashlib
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from contacts.model import Contact, ContactEmail, Interaction, Message, Suppression
+from contacts.model import Contact, ContactEmail, Enrollment, Interaction, Message, Suppression
 from contacts.normalize import normalize_email
 
 # Messages in these states may still go out; stop rules cancel them.
@@ -118,3 +118,61 @@ def set_status(
         session.flush()
         return 0
     return cancel_pending(session, contact_id, f"contact {status}")
+
+
+def contacts_with(session: Session, address: str) -> list[int]:
+    """Ids of contacts that have the address (in any spelling that folds to the same key)."""
+    key = email_key(address)
+    return sorted(
+        set(
+            session.scalars(sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key))
+        )
+    )
+
+
+def suppress_list(session: Session, addresses: list[str], reason: str = "manual") -> int:
+    """Suppress many addresses (an imported list); an unsubscribe or bounce also stops the
+    contacts that have the address. Returns how many addresses were new on the list."""
+    added = 0
+    for address in addresses:
+        added += suppress(session, address, reason)
+        if reason in ("unsubscribed", "bounced"):
+            for contact_id in contacts_with(session, address):
+                set_status(session, contact_id, reason, f"suppression list: {address}")
+    return added
+
+
+def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> int:
+    """When contact `gone_id` is merged into `keep_id`, keep one conversation, not two.
+
+    The merged contact's enrollments move to the kept contact, unless the kept contact is
+    already in a sequence (at that event, or any active one): then the moved enrollment is
+    `superseded` and its pending messages are cancelled. Returns how many were superseded.
+    """
+    kept = list(session.scalars(sa.select(Enrollment).where(Enrollment.contact_id == keep_id)))
+    superseded = 0
+    for enrollment in session.scalars(
+        sa.select(Enrollment).where(Enrollment.contact_id == gone_id).order_by(Enrollment.id)
+    ).all():
+        same_event = any(e.event_id == enrollment.event_id for e in kept)
+        parallel = enrollment.state == "active" and any(e.state == "active" for e in kept)
+        if same_event or parallel:
+            enrollment.state = "superseded"
+            enrollment.reason = f"merged into contact {keep_id}, already enrolled"
+            for message in session.scalars(
+                sa.select(Message).where(
+                    Message.enrollment_id == enrollment.id, Message.state.in_(PENDING_STATES)
+                )
+            ):
+                message.state, message.reason = "cancelled", enrollment.reason
+            superseded += 1
+            continue
+        enrollment.contact_id = keep_id
+        kept.append(enrollment)
+        session.execute(
+            sa.update(Message)
+            .where(Message.enrollment_id == enrollment.id)
+            .values(contact_id=keep_id)
+        )
+    session.flush()
+    return superseded

@@ -17,6 +17,7 @@ import flows.cli_contacts
 import flows.cli_flows
 import flows.cli_ingest
 import flows.cli_outbox
+import flows.cli_outreach
 import flows.cli_quarantine
 import flows.cli_report  # noqa: F401  (each module registers its commands)
 from contacts.errors import FollowupError

@@ -7,6 +7,7 @@ environment, never from the committed file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -44,6 +45,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
     Setting("smtp.password", "", "FOLLOWUP_SMTP_PASSWORD", "SMTP password (environment only)"),
     Setting("smtp.security", "starttls", "FOLLOWUP_SMTP_SECURITY", "none, starttls or ssl"),
+    Setting("smtp.timeout", 30, "FOLLOWUP_SMTP_TIMEOUT", "Seconds before an SMTP call gives up"),
+    Setting(
+        "smtp.ca_file", "", "FOLLOWUP_SMTP_CA_FILE", "Extra CA certificate (PEM) to trust for TLS"
+    ),
+    Setting("smtp.retries", 3, "FOLLOWUP_SMTP_RETRIES", "Retries of a transient SMTP error"),
+    Setting("smtp.backoff", 2.0, "FOLLOWUP_SMTP_BACKOFF", "First retry delay (s); doubles"),
+    Setting(
+        "send.window",
+        "09:00-17:00",
+        "FOLLOWUP_SEND_WINDOW",
+        "Hours (recipient's time zone, business days) when mail may go out",
+    ),
+    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)"),
+    Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends"),
 )
 SECRET_ENV = {"FOLLOWUP_SMTP_PASSWORD", "FOLLOWUP_IMAP_PASSWORD"}
 
@@ -66,6 +81,24 @@ class Config:
     @property
     def senders(self) -> dict[str, Any]:
         return dict(self.tree.get("senders", {}))
+
+    @property
+    def events(self) -> dict[str, Any]:
+        """Per-event settings: `[events.<slug>]` with `sender` and `sequence`."""
+        return dict(self.tree.get("events", {}))
+
+    @property
+    def holidays(self) -> frozenset[dt.date]:
+        """`[send] holidays = ["2026-12-25", ...]`: days that are not business days."""
+        days = set()
+        for value in self.tree.get("send", {}).get("holidays", []):
+            try:
+                days.add(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(
+                    f"{self.path}: [send] holidays: {value!r} is not a date; write YYYY-MM-DD"
+                ) from exc
+        return frozenset(days)
 
 
 def _lookup(tree: dict[str, Any], dotted: str) -> Any:
@@ -112,7 +145,14 @@ def load_config(explicit: str | Path | None = None) -> Config:
         value = os.environ.get(setting.env, from_file)
         if value is None:
             value = setting.default
-        if isinstance(setting.default, int) and not isinstance(value, int):
+        if isinstance(setting.default, float) and not isinstance(value, int | float):
+            try:
+                value = float(value)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"{setting.env}={value!r}: {setting.name} must be a number"
+                ) from exc
+        elif isinstance(setting.default, int) and not isinstance(value, int):
             try:
                 value = int(value)
             except ValueError as exc:
