@@ -9,7 +9,7 @@ SAMPLE ?= data/samples/spring-fair
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean imap-server
 
 install: $(STAMP)
 
@@ -32,6 +32,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+# The IMAP tests run a real Dovecot on 127.0.0.1 (tests/dovecot.py starts and stops it);
+# install Debian's package only when it is missing.
+imap-server:
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-imapd)
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 import vobject
 from sqlalchemy.orm import Session, selectinload
 
-from contacts.model import Contact, Enrollment, Message, SightingRow
+from contacts.model import Contact, Enrollment, Message, SightingRow, utcnow
 
 
 def _load(session: Session) -> list[Contact]:
@@ -27,6 +28,14 @@ def _load(session: Session) -> list[Contact]:
             .order_by(Contact.id)
         )
     )
+
+
+def contact_status(contact: Contact, now: dt.datetime | None = None) -> str:
+    """active, paused, replied, unsubscribed or bounced; a pause that has ended is active."""
+    status = contact.status or "active"
+    if status == "paused" and contact.paused_until and contact.paused_until <= (now or utcnow()):
+        return "active"
+    return status
 
 
 def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dict[str, Any]:
@@ -47,6 +56,7 @@ def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dic
         "phones": [p.phone for p in phones],
         "company": contact.company,
         "title": contact.title,
+        "status": contact_status(contact),
         "events": events,
         "sightings": [
             {"event": s.event.name, "source": s.source_file.name, "record": s.record}

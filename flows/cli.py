@@ -15,6 +15,7 @@ import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 import flows.cli_contacts
 import flows.cli_ingest
 import flows.cli_outbox  # noqa: F401  (each module registers its commands)
+import flows.cli_sync  # noqa: F401
 from contacts.errors import FollowupError
 from contacts.store import resolve_url
 from flows.cliapp import ConfigOption, app, err, out, say_error
