@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("imap.user", "", "FOLLOWUP_IMAP_USER", "IMAP login, usually your address"),
     Setting("imap.password", "", "FOLLOWUP_IMAP_PASSWORD", "IMAP password (environment only)"),
     Setting("imap.security", "ssl", "FOLLOWUP_IMAP_SECURITY", "none, starttls or ssl"),
+    Setting(
+        "imap.cafile",
+        "",
+        "FOLLOWUP_IMAP_CAFILE",
+        "CA certificate (PEM) to trust for a self-signed server (default: the system's)",
+    ),
     Setting("imap.folders", "INBOX", "FOLLOWUP_IMAP_FOLDERS", "Folders to read, comma-separated"),
     Setting("imap.timeout", 30, "FOLLOWUP_IMAP_TIMEOUT", "Seconds to wait for the IMAP server"),
     Setting(

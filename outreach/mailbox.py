@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessageFlags
 from imap_tools.errors import ImapToolsError, MailboxLoginError
@@ -36,6 +37,7 @@ class ImapSettings:
     folders: tuple[str, ...]
     timeout: int
     mark_seen: bool
+    cafile: str = ""
 
     @property
     def account(self) -> str:
@@ -65,6 +67,12 @@ def imap_settings(config: Config) -> ImapSettings:
     security = str(config.get("imap.security")).strip().lower()
     if security not in SECURITY:
         raise ConfigError(f"FOLLOWUP_IMAP_SECURITY={security!r}: use one of none, starttls or ssl")
+    cafile = str(config.get("imap.cafile") or "").strip()
+    if cafile and not Path(cafile).is_file():
+        raise ConfigError(
+            f"FOLLOWUP_IMAP_CAFILE={cafile!r}: no such file; give the PEM file of the "
+            "certificate (or CA) your IMAP server uses, or leave it empty"
+        )
     raw = config.get("imap.folders")
     parts = raw if isinstance(raw, list) else str(raw).split(",")
     folders = tuple(dict.fromkeys(str(f).strip() for f in parts if str(f).strip()))
@@ -77,6 +85,7 @@ def imap_settings(config: Config) -> ImapSettings:
         folders=folders or ("INBOX",),
         timeout=int(config.get("imap.timeout")),
         mark_seen=bool(config.get("imap.mark_seen")),
+        cafile=cafile,
     )
 
 
@@ -151,6 +160,12 @@ def _failures(settings: ImapSettings, doing: str) -> Iterator[None]:
             "check FOLLOWUP_IMAP_USER and FOLLOWUP_IMAP_PASSWORD (Gmail and Outlook "
             "need an app password)"
         ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise MailboxError(
+            f"the IMAP server {settings.where} sent a certificate that is not trusted "
+            f"({exc.verify_message or exc.reason}): check FOLLOWUP_IMAP_HOST; for a "
+            "self-signed server set FOLLOWUP_IMAP_CAFILE to its certificate"
+        ) from exc
     except ssl.SSLError as exc:
         raise MailboxError(
             f"TLS failed with the IMAP server {settings.where} while {doing} "
@@ -177,12 +192,12 @@ def _failures(settings: ImapSettings, doing: str) -> Iterator[None]:
 
 def _connect(settings: ImapSettings) -> BaseMailBox:
     host, port, timeout = settings.host, settings.port, settings.timeout
+    # Certificates are always verified; a self-signed server is trusted via imap.cafile.
+    context = ssl.create_default_context(cafile=settings.cafile or None)
     if settings.security == "ssl":
-        return MailBox(host, port, timeout=timeout, ssl_context=ssl.create_default_context())
+        return MailBox(host, port, timeout=timeout, ssl_context=context)
     if settings.security == "starttls":
-        return MailBoxStartTls(
-            host, port, timeout=timeout, ssl_context=ssl.create_default_context()
-        )
+        return MailBoxStartTls(host, port, timeout=timeout, ssl_context=context)
     return MailBoxUnencrypted(host, port, timeout=timeout)
 
 

@@ -7,6 +7,8 @@ temporary folder; each test gets a fresh throwaway user (so a fresh, empty INBOX
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import os
 import pwd
 import shutil
@@ -20,6 +22,10 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from imap_tools import MailBoxUnencrypted
 
 CONF = """\
@@ -29,7 +35,9 @@ instance_name = followup-test-{port}
 listen = 127.0.0.1
 protocols = imap
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -53,7 +61,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 service anvil {{
@@ -76,6 +85,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def self_signed(folder: Path) -> Path:
+    """A throwaway self-signed certificate for 127.0.0.1 (cert.pem, key.pem); returns cert."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return folder / "cert.pem"
+
+
 def _accounts() -> tuple[str, str, str]:
     """Users Dovecot runs as: its own system users as root, else the current user."""
     if os.geteuid() == 0:
@@ -92,6 +132,8 @@ class Account:
     port: int
     user: str
     password: str
+    ssl_port: int = 0  # implicit TLS (imaps); `port` offers STARTTLS and plain text
+    cafile: Path | None = None  # the server's self-signed certificate
 
     def env(self) -> dict[str, str]:
         """The FOLLOWUP_IMAP_* settings that point followup at this mailbox."""
@@ -125,7 +167,8 @@ class Dovecot:
     def __init__(self, binary: str) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
         self.root.chmod(0o755)  # Dovecot's own users must reach the Maildir
-        self.port = free_port()
+        self.port, self.ssl_port = free_port(), free_port()
+        self.cafile = self_signed(self.root)
         internal, group, login = _accounts()
         (self.root / "mail").mkdir()
         shutil.chown(self.root / "mail", internal, group)
@@ -138,7 +181,12 @@ class Dovecot:
         self.conf = self.root / "dovecot.conf"
         self.conf.write_text(
             CONF.format(
-                root=self.root, port=self.port, internal=internal, internal_group=group, login=login
+                root=self.root,
+                port=self.port,
+                ssl_port=self.ssl_port,
+                internal=internal,
+                internal_group=group,
+                login=login,
             )
         )
         self.binary = binary
@@ -166,7 +214,7 @@ class Dovecot:
         n = next(self._users)
         if n > USERS:
             raise RuntimeError(f"more than {USERS} mail users in one test session")
-        return Account("127.0.0.1", self.port, f"user{n}", PASSWORD)
+        return Account("127.0.0.1", self.port, f"user{n}", PASSWORD, self.ssl_port, self.cafile)
 
     def stop(self) -> None:
         subprocess.run(

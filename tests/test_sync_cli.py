@@ -109,3 +109,36 @@ def test_imap_settings_are_checked(project: Path, cli, monkeypatch: pytest.Monke
         "error: followup.toml: imap.password must not be in a file; set "
         "FOLLOWUP_IMAP_PASSWORD in the environment instead\n",
     )
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_tls_to_a_self_signed_server_needs_its_certificate(  # type: ignore[no-untyped-def]
+    project: Path,
+    db_url: str,
+    imap_account: Account,
+    monkeypatch: pytest.MonkeyPatch,
+    cli,
+    security: str,
+) -> None:
+    port = imap_account.ssl_port if security == "ssl" else imap_account.port
+    env = imap_account.env() | {
+        "FOLLOWUP_IMAP_SECURITY": security,
+        "FOLLOWUP_IMAP_PORT": str(port),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    sent = sent_outbox(db_url, project)
+    imap_account.deliver(mail("reply-threaded", sent))
+    before = snapshot(db_url)
+    refused = cli("outbox", "sync")
+    assert (refused.code, refused.err) == (
+        6,
+        f"error: the IMAP server 127.0.0.1:{port} ({security}) sent a certificate that is "
+        "not trusted (self-signed certificate): check FOLLOWUP_IMAP_HOST; for a "
+        "self-signed server set FOLLOWUP_IMAP_CAFILE to its certificate\n",
+    )
+    assert snapshot(db_url) == before
+    monkeypatch.setenv("FOLLOWUP_IMAP_CAFILE", str(imap_account.cafile))
+    result = cli("outbox", "sync")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("read 1 new mails in 1 folder: 1 replies,")
