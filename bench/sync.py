@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -67,6 +68,7 @@ def main(n: int) -> None:
     finally:
         server.stop()
         store.dispose(url)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
