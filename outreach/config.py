@@ -59,7 +59,49 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)"),
     Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends"),
+    Setting("imap.host", "", "FOLLOWUP_IMAP_HOST", "IMAP server read for replies and bounces"),
+    Setting("imap.port", 993, "FOLLOWUP_IMAP_PORT", "IMAP port (993 ssl, 143 starttls/none)"),
+    Setting("imap.user", "", "FOLLOWUP_IMAP_USER", "IMAP login, usually your address"),
+    Setting("imap.password", "", "FOLLOWUP_IMAP_PASSWORD", "IMAP password (environment only)"),
+    Setting("imap.security", "ssl", "FOLLOWUP_IMAP_SECURITY", "none, starttls or ssl"),
+    Setting(
+        "imap.cafile",
+        "",
+        "FOLLOWUP_IMAP_CAFILE",
+        "CA certificate (PEM) to trust for a self-signed server (default: the system's)",
+    ),
+    Setting("imap.folders", "INBOX", "FOLLOWUP_IMAP_FOLDERS", "Folders to read, comma-separated"),
+    Setting("imap.timeout", 30, "FOLLOWUP_IMAP_TIMEOUT", "Seconds to wait for the IMAP server"),
+    Setting(
+        "imap.mark_seen",
+        False,
+        "FOLLOWUP_IMAP_MARK_SEEN",
+        "Mark handled replies/bounces as read (default: leave the mailbox untouched)",
+    ),
+    Setting(
+        "replies.window_days",
+        90,
+        "FOLLOWUP_REPLY_WINDOW_DAYS",
+        "A mail from a contact's address counts as a reply if we wrote to them this recently",
+    ),
+    Setting(
+        "replies.pause_days", 7, "FOLLOWUP_PAUSE_DAYS", "Days an out-of-office pauses a sequence"
+    ),
+    Setting(
+        "bounces.soft_limit",
+        3,
+        "FOLLOWUP_SOFT_BOUNCE_LIMIT",
+        "Soft bounces (4.x.x) of one address before it is suppressed",
+    ),
+    Setting(
+        "bounces.use_other_address",
+        False,
+        "FOLLOWUP_BOUNCE_USE_OTHER_ADDRESS",
+        "After a hard bounce, go on with the contact's other good address (else stop)",
+    ),
 )
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 SECRET_ENV = {"FOLLOWUP_SMTP_PASSWORD", "FOLLOWUP_IMAP_PASSWORD"}
 
 
@@ -152,6 +194,10 @@ def load_config(explicit: str | Path | None = None) -> Config:
                 raise ConfigError(
                     f"{setting.env}={value!r}: {setting.name} must be a number"
                 ) from exc
+        if isinstance(setting.default, bool) and not isinstance(value, bool):
+            if str(value).strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+                raise ConfigError(f"{setting.env}={value!r}: {setting.name} must be true or false")
+            value = str(value).strip().lower() in TRUE_WORDS
         elif isinstance(setting.default, int) and not isinstance(value, int):
             try:
                 value = int(value)
