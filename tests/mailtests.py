@@ -11,12 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from contacts.match import match_pending
-from contacts.model import Base, Contact, Message, SightingRow
+from contacts.model import Base, Contact, Message
 from contacts.store import session_scope
 from ingest.pipeline import ingest_file
 from outreach.config import Config, load_config
-from outreach.planner import plan_event, stage_message
+from outreach.planner import plan_event
 from outreach.sequences import get_sequence
+from outreach.staging import stage_message
 from tests.conftest import DATA, ROOT, SAMPLES
 
 # Relative to today: the mailbox's internal dates are real time, and the export says
@@ -69,9 +70,10 @@ def sent_outbox(url: str, tmp_path: Path) -> dict[str, str]:
         for message in messages:
             message.state, message.sent_at = "sent", SENT_AT
             enrollment = message.enrollment
-            sighting = session.get_one(SightingRow, enrollment.sighting_id)
             sequence = get_sequence(config, enrollment.sequence)
-            stage_message(session, enrollment, sequence, 1, sighting, config, message)
+            staged = stage_message(enrollment, sequence, 1, config, message)
+            staged.enrollment = enrollment
+            session.add(staged)
             sent[message.contact.last_name] = message.message_id
     assert sorted(sent) == sorted(SENT_TO)
     return sent
