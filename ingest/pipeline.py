@@ -7,6 +7,7 @@ import gc
 import hashlib
 import io
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -142,6 +143,20 @@ JSON_FIELDS = frozenset({"raw", "emails", "email_keys", "phones", "lead", "flags
 QUARANTINE_COLUMNS = ("source_file_id", "record", "reason", "raw", "created_at")
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a large file allocates millions of small
+    containers and none of them form cycles, so collections would only cost time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@gc_paused()
 def store_records(
     session: Session,
     records: Iterable[RawRecord],
@@ -149,27 +164,7 @@ def store_records(
     region: str,
     result: IngestResult,
 ) -> None:
-    """Normalize and append every record as a sighting or a quarantined row.
-
-    The cyclic garbage collector is paused meanwhile: a large file allocates millions of
-    small containers and none of them form cycles, so collections would only cost time.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        _store(session, records, source, region, result)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _store(
-    session: Session,
-    records: Iterable[RawRecord],
-    source: SourceFile,
-    region: str,
-    result: IngestResult,
-) -> None:
+    """Normalize and append every record as a sighting or a quarantined row."""
     now = timestamp(session, utcnow())
     tail = (source.id, source.event_id, now)
     fields_of = attrgetter(*SIGHTING_FIELDS)
