@@ -131,6 +131,7 @@ def run(
         date=info.date,
         region=info.region,
         sequence=sequence or info.sequence,
+        roster=info.roster,
         db=db,
         config_path=config,
     )
