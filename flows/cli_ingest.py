@@ -132,6 +132,7 @@ def run(
         region=info.region,
         sequence=sequence or info.sequence,
         roster=info.roster,
+        folder=str(folder),
         db=db,
         config_path=config,
     )

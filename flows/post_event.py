@@ -24,7 +24,7 @@ from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
 from flows.summary import FileRow, RunSummary, publish
 from ingest.dropfolder import LOCK_NAME
-from ingest.eventfolder import read_event_folder
+from ingest.eventfolder import read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import DueEvent, due_events
 from outreach.config import load_config
@@ -121,8 +121,8 @@ def post_event(
     roster unless given here). `roster`: the organiser's attendee list, to resolve badge IDs.
     """
     logger = get_run_logger()
-    if folder:
-        info = read_event_folder(folder)
+    info = read_event_folder(folder) if folder else None
+    if info is not None:
         event, date = event or info.name, date or info.date
         region, sequence = region or info.region, sequence or info.sequence
         roster = roster or info.roster
@@ -135,6 +135,8 @@ def post_event(
             raise StoreError(
                 f"another run kept the ingest lock for {LOCK_WAIT_SECONDS:.0f} s; try again later"
             )
+        if info is not None and info.name == event:
+            record_event(info, db)  # keeps event.toml's time zone and sequence
         for path in files:
             result.files.append(ingest_task(path, event, date, region, db, roster))
         result.match = match_task(db)

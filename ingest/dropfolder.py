@@ -18,7 +18,7 @@ from contacts.errors import InputError
 from contacts.events import slugify
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
-from ingest.eventfolder import IGNORED, read_event_folder
+from ingest.eventfolder import IGNORED, read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 
 LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
@@ -167,6 +167,7 @@ def process_file(
             return outcome
         meta = read_event_folder(path.parent)
         roster = load_roster(meta.roster) if meta.roster else None
+        record_event(meta, url)
         result = ingest_file(
             path, meta.name, date=meta.date, region=meta.region, url=url, roster=roster
         )

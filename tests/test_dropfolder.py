@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contacts.locks import named_lock
-from contacts.model import Quarantined, SightingRow, SourceFile
+from contacts.model import Event, Quarantined, SightingRow, SourceFile
 from contacts.store import engine_for, session_scope
 from ingest.dropfolder import LOCK_NAME, PassResult, run_pass, scan_inbox
 from tests.conftest import DATA, ROOT, SAMPLES
@@ -95,6 +95,16 @@ def test_a_pass_ingests_moves_and_fails_a_corrupt_file_without_blocking_the_rest
     loose = data / "failed" / "_unsorted" / "loose.csv.error.txt"
     assert "loose.csv: files must be in an event folder; move it to" in loose.read_text()
     assert count(db_url, SourceFile) == 2
+    with session_scope(db_url) as session:  # event.toml's metadata is kept on the event
+        event = session.scalar(sa.select(Event).where(Event.slug == "spring-career-fair-2026"))
+        assert event is not None
+        assert (event.name, str(event.date), event.region, event.timezone, event.sequence) == (
+            "Spring Career Fair 2026",
+            "2026-03-12",
+            "US",
+            "America/New_York",
+            "job-seeker",
+        )
 
 
 def test_the_same_file_twice_is_a_duplicate_and_is_kept_beside_the_first(
