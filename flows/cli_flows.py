@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from contacts.events import list_events, parse_date, register_event
 from contacts.store import session_scope
@@ -101,12 +100,12 @@ def serve_command(
     from flows.serve import build_deployments, describe_schedule, serve_all
 
     deployments = build_deployments(config, str(inbox) if inbox else None)
-    table = Table(title="Deployments")
-    for column in ("deployment", "schedule", "parameters"):
-        table.add_column(column)
-    for d in deployments:
-        table.add_row(f"{d.flow_name}/{d.name}", describe_schedule(d), str(d.parameters))
-    out.print(table)
+    for d in deployments:  # plain lines: paths stay whole at any terminal width
+        out.print(
+            f"{d.flow_name}/{d.name}: {describe_schedule(d)}; parameters {d.parameters}",
+            markup=False,
+            highlight=False,
+        )
     serve_all(deployments, limit=limit)
 
 

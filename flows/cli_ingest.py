@@ -131,6 +131,8 @@ def run(
         date=info.date,
         region=info.region,
         sequence=sequence or info.sequence,
+        roster=info.roster,
+        folder=str(folder),
         db=db,
         config_path=config,
     )

@@ -24,8 +24,8 @@ from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
 from flows.summary import FileRow, RunSummary, publish
 from ingest.dropfolder import LOCK_NAME
-from ingest.eventfolder import read_event_folder
-from ingest.pipeline import IngestResult, ingest_file
+from ingest.eventfolder import read_event_folder, record_event
+from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import DueEvent, due_events
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
@@ -81,10 +81,11 @@ io_task = task(
 
 @io_task
 def ingest_task(
-    path: str, event: str, date: dt.date | None, region: str, db: str | None
+    path: str, event: str, date: dt.date | None, region: str, db: str | None, roster: str = ""
 ) -> IngestResult:
     try:
-        return ingest_file(path, event, date=date, region=region, url=db)
+        attendees = load_roster(roster) if roster else None
+        return ingest_file(path, event, date=date, region=region, url=db, roster=attendees)
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
         return IngestResult(
@@ -110,19 +111,21 @@ def post_event(
     date: dt.date | None = None,
     region: str = "",
     sequence: str = "",
+    roster: str = "",
     db: str | None = None,
     config_path: str | None = None,
 ) -> PostEventResult:
     """Ingest an event's export files, match them into contacts and stage first drafts.
 
-    Give `files`, or a `folder` (its `event.toml` supplies name, date, region and sequence
-    unless given here).
+    Give `files`, or a `folder` (its `event.toml` supplies name, date, region, sequence and
+    roster unless given here). `roster`: the organiser's attendee list, to resolve badge IDs.
     """
     logger = get_run_logger()
-    if folder:
-        info = read_event_folder(folder)
+    info = read_event_folder(folder) if folder else None
+    if info is not None:
         event, date = event or info.name, date or info.date
         region, sequence = region or info.region, sequence or info.sequence
+        roster = roster or info.roster
         files = files or [str(p) for p in info.files]
     if not event or not files:
         raise InputError("post-event needs an event name and files (or a folder holding them)")
@@ -132,8 +135,10 @@ def post_event(
             raise StoreError(
                 f"another run kept the ingest lock for {LOCK_WAIT_SECONDS:.0f} s; try again later"
             )
+        if info is not None and info.name == event:
+            record_event(info, db)  # keeps event.toml's time zone and sequence
         for path in files:
-            result.files.append(ingest_task(path, event, date, region, db))
+            result.files.append(ingest_task(path, event, date, region, db, roster))
         result.match = match_task(db)
     if len(result.failed) < len(files):  # the event exists once any file was read
         result.plan = plan_task(event, db, config_path, sequence)
@@ -166,6 +171,7 @@ def post_event_daily(db: str | None = None, config_path: str | None = None) -> l
             event=item.name,
             files=item.files,
             sequence=item.sequence,
+            roster=item.roster,
             db=db,
             config_path=config_path,
             return_state=True,

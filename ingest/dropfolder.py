@@ -18,8 +18,8 @@ from contacts.errors import InputError
 from contacts.events import slugify
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
-from ingest.eventfolder import IGNORED, read_event_folder
-from ingest.pipeline import IngestResult, ingest_file
+from ingest.eventfolder import IGNORED, read_event_folder, record_event
+from ingest.pipeline import IngestResult, ingest_file, load_roster
 
 LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
 ERROR_SUFFIX = ".error.txt"
@@ -166,7 +166,11 @@ def process_file(
             outcome.error = f"still being written after {max_wait:.0f} s; next pass"
             return outcome
         meta = read_event_folder(path.parent)
-        result = ingest_file(path, meta.name, date=meta.date, region=meta.region, url=url)
+        roster = load_roster(meta.roster) if meta.roster else None
+        record_event(meta, url)
+        result = ingest_file(
+            path, meta.name, date=meta.date, region=meta.region, url=url, roster=roster
+        )
     except InputError as exc:
         outcome.status, outcome.error = "failed", str(exc)
         outcome.moved_to = str(fail_file(path, rel, failed_dir / (slug or "_unsorted"), str(exc)))

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contacts.errors import InputError
-from contacts.events import parse_date
+from contacts.events import ensure_event, parse_date
+from contacts.store import session_scope
 
 METADATA_FILE = "event.toml"
 IGNORED = {METADATA_FILE, "README.md", "README.txt"}
@@ -62,3 +63,21 @@ def read_event_folder(folder: str | Path) -> EventFolder:
         roster=str(path / roster) if roster else "",
         files=files,
     )
+
+
+def record_event(info: EventFolder, url: str | None = None) -> str:
+    """Store the folder's event metadata (blanks only: registered values win); its slug.
+
+    Done before ingesting, so the event's time zone and sequence from `event.toml` are kept
+    for planning and sending, not only its name, date and region.
+    """
+    with session_scope(url) as session:
+        event = ensure_event(
+            session,
+            info.name,
+            date=info.date,
+            region=info.region,
+            timezone=info.timezone,
+            sequence=info.sequence,
+        )
+        return event.slug

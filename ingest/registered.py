@@ -26,6 +26,7 @@ class DueEvent:
     folder: str
     sequence: str
     files: list[str] = field(default_factory=list)
+    roster: str = ""  # from the folder's event.toml
 
 
 def file_digest(path: Path) -> str:
@@ -62,11 +63,12 @@ def due_events(url: str | None = None, now: dt.datetime | None = None) -> list[D
     for name, slug, folder, sequence in candidates:
         if not Path(folder).is_dir():
             continue
-        files = read_event_folder(folder).files
+        info = read_event_folder(folder)
+        files = info.files
         digests = {file_digest(p): str(p) for p in files}
         with session_scope(url) as session:
             seen = ingested_digests(session, sorted(digests))
         new = sorted(path for digest, path in digests.items() if digest not in seen)
         if new:
-            due.append(DueEvent(name, slug, folder, sequence, new))
+            due.append(DueEvent(name, slug, folder, sequence, new, info.roster))
     return due

@@ -15,10 +15,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contacts.locks import named_lock
-from contacts.model import SightingRow, SourceFile
+from contacts.model import Event, Quarantined, SightingRow, SourceFile
 from contacts.store import engine_for, session_scope
 from ingest.dropfolder import LOCK_NAME, PassResult, run_pass, scan_inbox
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import DATA, ROOT, SAMPLES
 
 HEADER = "First Name,Last Name,Email,Company\n"
 
@@ -95,6 +95,16 @@ def test_a_pass_ingests_moves_and_fails_a_corrupt_file_without_blocking_the_rest
     loose = data / "failed" / "_unsorted" / "loose.csv.error.txt"
     assert "loose.csv: files must be in an event folder; move it to" in loose.read_text()
     assert count(db_url, SourceFile) == 2
+    with session_scope(db_url) as session:  # event.toml's metadata is kept on the event
+        event = session.scalar(sa.select(Event).where(Event.slug == "spring-career-fair-2026"))
+        assert event is not None
+        assert (event.name, str(event.date), event.region, event.timezone, event.sequence) == (
+            "Spring Career Fair 2026",
+            "2026-03-12",
+            "US",
+            "America/New_York",
+            "job-seeker",
+        )
 
 
 def test_the_same_file_twice_is_a_duplicate_and_is_kept_beside_the_first(
@@ -287,3 +297,27 @@ def test_a_crash_mid_file_leaves_it_in_the_inbox_and_the_store_unchanged(
     assert (count(db_url, SourceFile), count(db_url, SightingRow)) == (0, 0)
     again = run_pass(inbox, db_url, settle=0, lock_timeout=30)
     assert statuses(again) == [("spring-fair/fair-scans.csv", "ingested", 19)]
+
+
+def test_the_roster_named_in_event_toml_resolves_badges_and_stays(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path, event_toml=False)
+    folder = inbox / "spring-fair"
+    (folder / "event.toml").write_text('name = "Autumn Fair"\nroster = "attendees.csv"\n')
+    shutil.copy(DATA / "eventbrite-attendees.csv", folder / "attendees.csv")
+    shutil.copy(DATA / "scanner-log.txt", folder / "scanner-log.txt")
+    assert scan_inbox(inbox) == ["spring-fair/scanner-log.txt"]
+    result = run_pass(inbox, db_url, settle=0)
+    assert [(f.file, f.status, f.event) for f in result.files] == [
+        ("spring-fair/scanner-log.txt", "ingested", "autumn-fair")
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["attendees.csv", "event.toml"]
+    with session_scope(db_url) as session:
+        reasons = session.execute(
+            sa.select(Quarantined.record, Quarantined.reason).order_by(Quarantined.record)
+        ).all()
+    assert [tuple(r) for r in reasons] == [
+        (7, "badge ID 500119999 is not in the roster (--roster); check the attendee list"),
+        (10, "scan payload is not a vCard, MECARD, BIZCARD, LinkedIn URL or badge ID"),
+    ]

@@ -8,7 +8,9 @@ from pathlib import Path
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
+from contacts.locks import named_lock
 from flows.dropfolder import drop_folder
+from ingest.dropfolder import LOCK_NAME
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = ("Connections.csv", "business-cards.vcf", "fair-scans.csv")
@@ -117,3 +119,27 @@ def test_an_unknown_sequence_keeps_the_files_and_reports_why_no_drafts(
         "data-meetup: drafts not planned: Task run encountered an exception ConfigError: "
         "no sequence 'nope'; known sequences: job-seeker, keep-in-touch, recruiter"
     ]
+
+
+def test_a_pass_that_finds_the_lock_taken_does_nothing_and_says_so(
+    project: Path, db_url: str, cli
+) -> None:  # type: ignore[no-untyped-def]
+    fill_inbox(project)
+    with named_lock(LOCK_NAME, db_url) as mine:
+        assert mine
+        state = drop_folder(inbox="data/inbox", db=db_url, return_state=True)
+        watched = cli("watch", "--once")
+    run = state.result()  # type: ignore[union-attr]
+    assert (run.result.locked, run.result.files, run.plans) == (False, [], {})
+    assert artifacts_of(state.state_details.flow_run_id)["drop-folder-summary"] == (
+        "# drop-folder: data/inbox\n\n| what | count |\n|---|---:|\n"
+        "| files | 0 |\n| records | 0 |\n| quarantined | 0 |\n| new contacts | 0 |\n"
+        "| matched contacts | 0 |\n| review queue | 0 |\n| drafts | 0 |\n"
+        "| blocked drafts | 0 |\n| sent | 0 |\n| failures | 0 |\n\n"
+        "- another pass held the ingest lock; this pass did nothing\n"
+    )
+    assert (watched.code, watched.out) == (
+        0,
+        "another drop-folder pass holds the ingest lock; this pass did nothing\n",
+    )
+    assert len(list(Path("data/inbox/spring-fair").iterdir())) == 5  # untouched
