@@ -6,7 +6,8 @@ timezone = "America/New_York"          # default: [defaults] timezone
 drop_folder = { cron = "*/5 * * * *" }
 post_event_daily = { cron = "0 6 * * *" }
 plan_followups = { cron = "0 7 * * *" }
-send_due = { cron = "*/15 9-16 * * 1-5", active = true }
+send_due = { cron = "*/15 9-16 * * 1-5", parameters = { send = true } }
+sync_replies = { cron = "*/15 * * * *" }
 ```
 
 Each entry may also set `timezone`, `active` (false: served, but only run by hand) and
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, str] = {
     "post_event_daily": "0 6 * * *",  # yesterday's events, drafts ready by morning
     "plan_followups": "0 7 * * *",  # daily at 07:00
     "send_due": "*/15 9-16 * * 1-5",  # every 15 minutes, 09:00-16:45, Monday to Friday
+    "sync_replies": "*/15 * * * *",  # replies and bounces, every 15 minutes
 }
 
 

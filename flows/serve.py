@@ -18,8 +18,10 @@ from prefect import Flow, serve
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.dropfolder import drop_folder
+from flows.outreach_flows import plan_followups, send_due
 from flows.post_event import post_event, post_event_daily
 from flows.schedules import load_schedules
+from flows.sync import sync_replies
 from outreach.config import load_config
 
 SCHEDULED_NAME = "scheduled"
@@ -28,9 +30,9 @@ MANUAL_NAME = "manual"
 SCHEDULED: dict[str, Flow[..., Any]] = {
     "drop_folder": drop_folder,
     "post_event_daily": post_event_daily,
-    # The outreach flows join here once merged, one line each:
-    # "plan_followups": plan_followups,
-    # "send_due": send_due,
+    "plan_followups": plan_followups,
+    "send_due": send_due,
+    "sync_replies": sync_replies,
 }
 MANUAL: tuple[Flow[..., Any], ...] = (post_event,)
 

@@ -1,7 +1,7 @@
 """The `sync-replies` flow: read the mailbox for replies and bounces, on a schedule.
 
-`followup serve` serves `deployment()` (every 15 minutes by default); `followup outbox
-sync` runs the same plain function once, without Prefect.
+`followup serve` serves it (`[schedules] sync_replies`, every 15 minutes by default);
+`followup outbox sync` runs the same plain function once, without Prefect.
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.schedules import Cron
 
 from contacts.errors import MailboxError
 from outreach.config import load_config
 from outreach.sync import SyncResult, sync_mailbox
-
-EVERY_15_MINUTES = "*/15 * * * *"
 
 
 def _worth_retrying(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -39,14 +36,3 @@ def sync_replies(db: str | None = None, config_path: str | None = None) -> SyncR
         key="sync-replies", markdown=result.summary(), description="mailbox sync"
     )
     return result
-
-
-def deployment(
-    name: str = "sync-replies", cron: str = EVERY_15_MINUTES, timezone: str | None = None
-) -> Any:
-    """The deployment `followup serve` runs: `sync_replies` every 15 minutes by default.
-
-    The schedule's time zone is the sender's (`defaults.timezone`) unless given.
-    """
-    zone = timezone or str(load_config().get("defaults.timezone") or "UTC")
-    return sync_replies.to_deployment(name=name, schedule=Cron(cron, timezone=zone))

@@ -22,6 +22,14 @@ def test_serve_builds_every_deployment_with_its_schedule(project: Path) -> None:
             {"config_path": config, "inbox": inbox},
         ),
         ("post-event-daily", "scheduled", "0 6 * * * (America/New_York)", {"config_path": config}),
+        ("plan-followups", "scheduled", "0 7 * * * (America/New_York)", {"config_path": config}),
+        (
+            "send-due",
+            "scheduled",
+            "*/15 9-16 * * 1-5 (America/New_York)",
+            {"config_path": config, "send": True},
+        ),
+        ("sync-replies", "scheduled", "*/15 * * * * (America/New_York)", {"config_path": config}),
         ("post-event", "manual", "by hand", {"config_path": config}),
     ]
     schedule = deployments[0].schedules[0].schedule  # type: ignore[index]
@@ -61,7 +69,7 @@ def test_schedules_come_from_the_config(project: Path) -> None:
         (
             'nightly = { cron = "0 6 * * *" }',
             "[schedules]: unknown schedule nightly; known: drop_folder, plan_followups, "
-            "post_event_daily, send_due",
+            "post_event_daily, send_due, sync_replies",
         ),
     ],
 )

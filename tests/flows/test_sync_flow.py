@@ -1,4 +1,4 @@
-"""The `sync-replies` flow end to end, and the deployment `followup serve` runs."""
+"""The `sync-replies` flow end to end (its schedule is checked in test_serve.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.sync import deployment, sync_replies
+from flows.sync import sync_replies
 from tests.conftest import ROOT
 from tests.dovecot import Account
 from tests.mailtests import by_last_name, clean_env, mail, sent_outbox
@@ -21,13 +21,3 @@ def test_sync_replies_flow_stops_a_sequence(
     result = sync_replies(db=db_url, config_path=str(ROOT / "followup.toml"))
     assert (result.read, result.replies, result.cancelled) == (1, 1, 1)
     assert by_last_name(db_url)["Chen"][0] == "replied"
-
-
-def test_the_deployment_runs_every_15_minutes_in_the_senders_zone() -> None:
-    served = deployment(timezone="America/New_York")
-    assert served.name == "sync-replies"
-    [schedule] = served.schedules
-    assert (schedule.schedule.cron, schedule.schedule.timezone) == (
-        "*/15 * * * *",
-        "America/New_York",
-    )
