@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/outreach.py
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

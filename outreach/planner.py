@@ -137,6 +137,30 @@ def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResu
     session.flush()
 
 
+def _retry_blocked(
+    enrollment: Enrollment,
+    sequence: Sequence,
+    blocked: Message,
+    previous: Message | None,
+    config: Config,
+    result: PlanResult,
+) -> None:
+    """Render a blocked message again (the template or data may have been fixed)."""
+    index = blocked.stage_index
+    if index >= len(sequence.stages) or sequence.stages[index].name != blocked.stage:
+        return
+    fresh = stage_message(enrollment, sequence, index, config, previous)
+    if fresh.state != "drafted":
+        blocked.reason = fresh.reason
+        return
+    for name in ("subject", "body_text", "body_html", "attachments", "from_addr", "from_name"):
+        setattr(blocked, name, getattr(fresh, name))
+    blocked.state, blocked.reason = "drafted", ""
+    write_draft(blocked, config)
+    result.drafted += 1
+    result.eml_files += 1
+
+
 def _advance(
     session: Session, enrollment: Enrollment, config: Config, all_stages: bool, result: PlanResult
 ) -> None:
@@ -154,6 +178,11 @@ def _advance(
         .where(Message.enrollment_id == enrollment.id)
         .order_by(Message.stage_index)
     ).all()
+    for i, message in enumerate(messages):
+        if message.state == "blocked":
+            _retry_blocked(
+                enrollment, sequence, message, messages[i - 1] if i else None, config, result
+            )
     previous = messages[-1] if messages else None
     if previous is not None and previous.state == "cancelled":
         enrollment.state, enrollment.reason = "stopped", previous.reason

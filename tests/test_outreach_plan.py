@@ -207,3 +207,16 @@ def test_merged_contacts_keep_one_enrollment(project: Path, db_url: str) -> None
             sa.select(Message).where(Message.contact_id == by_name["Aisha"])
         ).one()
         assert moved.to_addr == "emily.nguyen@tailspin.example"
+
+
+def test_a_blocked_draft_is_rendered_again_once_fixed(project: Path, db_url: str) -> None:
+    ingest(db_url)
+    subject = project / "templates/job-seeker/thank-you.subject.j2"
+    good = subject.read_text()
+    subject.write_text("For {{ contact.nickname }}")
+    config = config_in(project)
+    assert plan_event(FAIR, config, url=db_url).blocked == 18
+    assert plan_due(config, url=db_url).drafted == 0  # still broken: still blocked
+    subject.write_text(good)
+    assert plan_due(config, url=db_url).drafted == 18
+    assert states(db_url) == Counter({(0, "drafted"): 18})
