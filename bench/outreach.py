@@ -2,7 +2,7 @@
 
 Renders the first stage of the shipped job-seeker and recruiter sequences (subject, text
 and HTML, StrictUndefined, autoescape) for 10,000 synthetic contacts, then composes the
-MIME message of each. Prints figures; asserts nothing. Target: >= 5,000 rendered/s.
+MIME message of the first 1,000. Prints figures; asserts nothing. Target: >= 5,000 rendered/s.
 
     .venv/bin/python bench/outreach.py [--contacts N] [--runs R]
 """
@@ -25,6 +25,7 @@ from outreach.compose import build_email  # noqa: E402
 from outreach.render import Renderer, render  # noqa: E402
 from outreach.staging import make_message_id  # noqa: E402
 
+COMPOSE = 1_000  # messages composed to MIME bytes per run (not part of the target)
 FIRST = ["Maria", "Robert", "Aisha", "", "Lucas", "Chloé", "James", "Ngozi"]
 COMPANIES = ["Northwind Analytics", "Contoso", "", "Fabrikam", "Globex & Partners"]
 NOTES = ["the new-grad data program in Boston", "", "payments design reviews <and> on-call"]
@@ -89,7 +90,8 @@ def run(count: int) -> tuple[float, float, float]:
     render_s = time.perf_counter() - start
     render_cpu = time.process_time() - cpu
     start = time.perf_counter()
-    for i, r in enumerate(rendered):
+    composed = rendered[:COMPOSE]  # the email package is slow: a sample keeps this short
+    for i, r in enumerate(composed):
         message = Message(
             subject=r.subject,
             body_text=r.text,
@@ -103,7 +105,7 @@ def run(count: int) -> tuple[float, float, float]:
         )
         bytes(build_email(message))
     compose_s = time.perf_counter() - start
-    return count / render_s, count / render_cpu, count / compose_s
+    return count / render_s, count / render_cpu, len(composed) / compose_s
 
 
 def main() -> None:
@@ -127,7 +129,8 @@ def main() -> None:
     )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
-        f"composed to MIME bytes: median {statistics.median(composes):,.0f} msg/s "
+        f"composed to MIME bytes ({COMPOSE:,} per run): median "
+        f"{statistics.median(composes):,.0f} msg/s "
         f"(min {min(composes):,.0f}, max {max(composes):,.0f})"
     )
 
