@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/book.py
 	$(BIN)/python bench/flows.py
+	$(BIN)/python bench/outreach.py
 
 # The IMAP tests run a real Dovecot on 127.0.0.1 (tests/dovecot.py starts and stops it);
 # install Debian's package only when it is missing.

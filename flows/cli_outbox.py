@@ -77,11 +77,17 @@ def outbox_list(
 @outbox_app.command("show")
 def outbox_show(
     message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
+    body: Annotated[
+        bool, typer.Option("--body", help="Only the plain-text body (to edit it in a file).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Show one message in full: headers, state, reason and the plain-text body."""
     with session_scope(db) as session:
         m = outbox.get_message(session, message_id)
+        if body:
+            out.print(m.body_text, end="", markup=False, highlight=False)
+            return
         lines = [
             f"Message {m.id}: {m.enrollment.sequence} stage {m.stage_index + 1} ({m.stage})",
             f"State: {m.state}" + (f" ({m.reason})" if m.reason else ""),

@@ -26,6 +26,7 @@ from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
+from outreach.render import Renderer
 from outreach.senders import resolve_sender
 from outreach.sequences import Sequence, get_sequence, unmet
 from outreach.staging import facts_for, make_message_id, stage_message
@@ -142,8 +143,38 @@ def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResu
     session.flush()
 
 
+def _retry_blocked(
+    enrollment: Enrollment,
+    sequence: Sequence,
+    blocked: Message,
+    previous: Message | None,
+    config: Config,
+    result: PlanResult,
+    renderer: Renderer,
+) -> None:
+    """Render a blocked message again (the template or data may have been fixed)."""
+    index = blocked.stage_index
+    if index >= len(sequence.stages) or sequence.stages[index].name != blocked.stage:
+        return
+    fresh = stage_message(enrollment, sequence, index, config, previous, "", renderer)
+    if fresh.state != "drafted":
+        blocked.reason = fresh.reason
+        return
+    for name in ("subject", "body_text", "body_html", "attachments", "from_addr", "from_name"):
+        setattr(blocked, name, getattr(fresh, name))
+    blocked.state, blocked.reason = "drafted", ""
+    write_draft(blocked, config)
+    result.drafted += 1
+    result.eml_files += 1
+
+
 def _advance(
-    session: Session, enrollment: Enrollment, config: Config, all_stages: bool, result: PlanResult
+    session: Session,
+    enrollment: Enrollment,
+    config: Config,
+    all_stages: bool,
+    result: PlanResult,
+    renderer: Renderer,
 ) -> None:
     """Stage the next stage(s) of one enrollment when they may be staged."""
     contact = enrollment.contact
@@ -159,6 +190,17 @@ def _advance(
         .where(Message.enrollment_id == enrollment.id)
         .order_by(Message.stage_index)
     ).all()
+    for i, message in enumerate(messages):
+        if message.state == "blocked":
+            _retry_blocked(
+                enrollment,
+                sequence,
+                message,
+                messages[i - 1] if i else None,
+                config,
+                result,
+                renderer,
+            )
     previous = messages[-1] if messages else None
     if previous is not None and previous.state == "cancelled":
         enrollment.state, enrollment.reason = "stopped", previous.reason
@@ -173,7 +215,7 @@ def _advance(
         if previous is not None and previous.state not in allowed:
             return
         reason = unmet(sequence.stages[index].condition, facts)
-        message = stage_message(enrollment, sequence, index, config, previous, reason)
+        message = stage_message(enrollment, sequence, index, config, previous, reason, renderer)
         message.enrollment = enrollment
         session.add(message)
         session.flush()
@@ -214,8 +256,9 @@ def plan_event(
     with session_scope(url) as session:
         event = find_event(session, event_name)
         _enroll(session, event, sequence_for(config, event, sequence_name), result)
+        renderer = Renderer(config.get("templates"))
         for enrollment in _active(session, event):
-            _advance(session, enrollment, config, all_stages, result)
+            _advance(session, enrollment, config, all_stages, result, renderer)
     return result
 
 
@@ -230,6 +273,7 @@ def plan_due(
     del now  # the due time is computed per message and enforced by sending
     result = PlanResult()
     with session_scope(url) as session:
+        renderer = Renderer(config.get("templates"))
         for enrollment in _active(session):
-            _advance(session, enrollment, config, all_stages, result)
+            _advance(session, enrollment, config, all_stages, result, renderer)
     return result

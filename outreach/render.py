@@ -50,27 +50,49 @@ class Rendered:
     html: str
 
 
+class Renderer:
+    """Renders stages from one templates folder.
+
+    Each stage's templates are looked up once per Renderer (one planning run), so every
+    message of a run uses the same text and the per-message cost is only rendering.
+    """
+
+    def __init__(self, templates_dir: str | Path):
+        self.templates_dir = str(templates_dir)
+        self.env = environment(self.templates_dir)
+        self._loaded: dict[str, jinja2.Template] = {}
+
+    def _template(self, name: str) -> jinja2.Template:
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = self.env.get_template(name)
+        return found
+
+    def render(self, sequence: str, template: str, context: dict[str, Any]) -> Rendered:
+        """Render subject, plain text and HTML of one stage for one contact.
+
+        Raises:
+            RenderError: a template is missing or uses a value the contact does not have.
+        """
+        out: dict[str, str] = {}
+        for part in PARTS:
+            name = f"{sequence}/{template}.{part}.j2"
+            try:
+                out[part] = self._template(name).render(context)
+            except jinja2.TemplateNotFound as exc:
+                raise RenderError(f"template {self.templates_dir}/{exc.name} is missing") from exc
+            except jinja2.UndefinedError as exc:
+                raise RenderError(f"{name}: {exc.message}") from exc
+            except jinja2.TemplateError as exc:
+                raise RenderError(f"{name}: {exc}") from exc
+        subject = " ".join(out["subject"].split())
+        if not subject:
+            raise RenderError(f"{sequence}/{template}.subject.j2 rendered an empty subject")
+        return Rendered(subject=subject, text=out["txt"].strip() + "\n", html=out["html"])
+
+
 def render(
     templates_dir: str | Path, sequence: str, template: str, context: dict[str, Any]
 ) -> Rendered:
-    """Render subject, plain text and HTML of one stage for one contact.
-
-    Raises:
-        RenderError: a template is missing or uses a value the contact does not have.
-    """
-    env = environment(str(templates_dir))
-    out: dict[str, str] = {}
-    for part in PARTS:
-        name = f"{sequence}/{template}.{part}.j2"
-        try:
-            out[part] = env.get_template(name).render(context)
-        except jinja2.TemplateNotFound as exc:
-            raise RenderError(f"template {templates_dir}/{name} is missing") from exc
-        except jinja2.UndefinedError as exc:
-            raise RenderError(f"{name}: {exc.message}") from exc
-        except jinja2.TemplateError as exc:
-            raise RenderError(f"{name}: {exc}") from exc
-    subject = " ".join(out["subject"].split())
-    if not subject:
-        raise RenderError(f"{sequence}/{template}.subject.j2 rendered an empty subject")
-    return Rendered(subject=subject, text=out["txt"].strip() + "\n", html=out["html"])
+    """Render one stage for one contact (a one-off `Renderer`)."""
+    return Renderer(templates_dir).render(sequence, template, context)

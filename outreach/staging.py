@@ -15,7 +15,7 @@ from typing import Any
 from contacts.errors import RenderError
 from contacts.model import Contact, Enrollment, Event, Message
 from outreach.config import Config
-from outreach.render import Rendered, render
+from outreach.render import Rendered, Renderer
 from outreach.senders import Sender, resolve_sender
 from outreach.sequences import Facts, Sequence
 from outreach.timing import Window, due_at, recipient_zone, zone
@@ -143,6 +143,7 @@ def stage_message(
     config: Config,
     previous: Message | None,
     skip_reason: str = "",
+    renderer: Renderer | None = None,
 ) -> Message:
     """The message for stage `index` of an enrollment: drafted, blocked or skipped."""
     stage = sequence.stages[index]
@@ -177,8 +178,8 @@ def stage_message(
         message.state, message.reason = "skipped", skip_reason
         return message
     try:
-        rendered = render(
-            config.get("templates"),
+        renderer = renderer or Renderer(config.get("templates"))
+        rendered = renderer.render(
             sequence.name,
             stage.template,
             build_context(enrollment, sender, stage.name, index, len(sequence.stages), previous),

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from contacts.errors import SendError
+from contacts.errors import ConfigError, SendError
 from contacts.model import Message
 from outreach.compose import build_email
+from outreach.config import load_config
 from outreach.mailer import Mailer, SmtpSettings
 from tests.smtpd import Authenticator, Recorder, self_signed, server_tls, smtp_server
 
@@ -169,3 +170,45 @@ def test_an_unreachable_server_is_deferred_not_an_error() -> None:
         delivery = mailer.deliver(mail(), "priya@bellows.example", "ann@x.example")
     assert delivery.status == "deferred"
     assert "Connection refused" in delivery.detail
+
+
+def test_implicit_tls_port(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    recorder = Recorder()
+    with (
+        smtp_server(recorder, ssl_context=server_tls(cert, key)) as port,
+        Mailer(settings(port, security="ssl", ca_file=str(cert))) as mailer,
+    ):
+        assert mailer.deliver(mail(), "priya@bellows.example", "a@x.example").status == "sent"
+    assert len(recorder.messages) == 1
+
+
+def test_settings_come_from_the_environment_and_never_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "followup.toml"
+    path.write_text('[smtp]\nhost = "mail.example"\nuser = "priya"\nsecurity = "ssl"\n')
+    for name in ("FOLLOWUP_SMTP_PASSWORD", "FOLLOWUP_SMTP_HOST", "FOLLOWUP_SMTP_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(
+        SendError, match="SMTP user 'priya' has no password: set FOLLOWUP_SMTP_PASSWORD"
+    ):
+        SmtpSettings.from_config(load_config(path))
+    monkeypatch.setenv("FOLLOWUP_SMTP_PASSWORD", "pw")
+    monkeypatch.setenv("FOLLOWUP_SMTP_HOST", "relay.example")
+    monkeypatch.setenv("FOLLOWUP_SMTP_PORT", "2525")
+    loaded = SmtpSettings.from_config(load_config(path))
+    assert (loaded.host, loaded.port, loaded.user, loaded.password, loaded.security) == (
+        "relay.example",
+        2525,
+        "priya",
+        "pw",
+        "ssl",
+    )
+    path.write_text('[smtp]\npassword = "oops"\n')
+    with pytest.raises(ConfigError, match="smtp.password must not be in a file"):
+        load_config(path)
+    monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "tls")
+    path.write_text("")
+    with pytest.raises(SendError, match="smtp.security = 'tls': use none, starttls or ssl"):
+        SmtpSettings.from_config(load_config(path))

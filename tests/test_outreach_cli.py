@@ -35,6 +35,7 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
         "Due: 2026-03-13 13:00 UTC (recipient's zone America/New_York)",
     ]
     assert "Hi Maria,\n" in shown.out
+    assert cli("outbox", "show", "1", "--body").out.startswith("Hi Maria,\n\nThank you")
     preview = cli("outbox", "preview", "--event", FAIR)
     assert preview.err.strip() == "wrote 18 .eml files"
     eml = Path(preview.out.splitlines()[0])

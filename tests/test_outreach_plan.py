@@ -18,6 +18,7 @@ from contacts.store import session_scope
 from ingest.pipeline import ingest_file
 from outreach.config import Config, load_config
 from outreach.planner import plan_due, plan_event
+from outreach.staging import met_before
 from tests.conftest import SAMPLES
 
 FAIR = "Spring Career Fair 2026"
@@ -207,3 +208,44 @@ def test_merged_contacts_keep_one_enrollment(project: Path, db_url: str) -> None
             sa.select(Message).where(Message.contact_id == by_name["Aisha"])
         ).one()
         assert moved.to_addr == "emily.nguyen@tailspin.example"
+
+
+def test_a_blocked_draft_is_rendered_again_once_fixed(project: Path, db_url: str) -> None:
+    ingest(db_url)
+    subject = project / "templates/job-seeker/thank-you.subject.j2"
+    good = subject.read_text()
+    subject.write_text("For {{ contact.nickname }}")
+    config = config_in(project)
+    assert plan_event(FAIR, config, url=db_url).blocked == 18
+    assert plan_due(config, url=db_url).drafted == 0  # still broken: still blocked
+    subject.write_text(good)
+    assert plan_due(config, url=db_url).drafted == 18
+    assert states(db_url) == Counter({(0, "drafted"): 18})
+
+
+def test_sender_follows_the_leads_captured_by(project: Path, db_url: str) -> None:
+    ingest(db_url)
+    config = config_in(project)
+    config.tree["senders"]["dana"]["captured_by"] = ["priya sharma"]  # who scanned the leads
+    plan_event(FAIR, config, url=db_url, sequence_name="recruiter")
+    with session_scope(db_url) as session:
+        senders = set(session.execute(sa.select(Message.from_name, Message.from_addr)))
+        text = session.scalars(sa.select(Message.body_text)).first()
+    assert senders == {("Dana Whitfield", "dana.whitfield@contoso.example")}
+    assert text is not None and "University Recruiting, Contoso" in text  # her signature
+
+
+def test_met_before_looks_at_earlier_events_only(project: Path, db_url: str) -> None:
+    ingest(db_url)
+    ingest(db_url, "Fall Meetup 2026", dt.date(2026, 10, 1), "Connections.csv")
+    with session_scope(db_url) as session:
+        both = [
+            c
+            for c in session.scalars(sa.select(Contact))
+            if len({s.event_id for s in c.sightings}) == 2
+        ]
+        assert both
+        for contact in both:
+            events = {s.event.name: s.event for s in contact.sightings}
+            assert met_before(contact, events["Fall Meetup 2026"]) is True
+            assert met_before(contact, events[FAIR]) is False
