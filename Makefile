@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/followup run $(SAMPLE)
 
-test: $(STAMP)
+# The test set-up installs what the tests talk to (a headless browser) when it is missing.
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The HTML report is tested in a real headless browser: Debian's chromium, installed when missing.

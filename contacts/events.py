@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contacts.errors import InputError
-from contacts.model import Event
+from contacts.model import Event, SourceFile
 
 
 def slugify(name: str) -> str:
@@ -77,3 +77,41 @@ def find_event(session: Session, name_or_slug: str) -> Event:
             f"no event {name_or_slug!r}; known events: {', '.join(known) or '(none yet)'}"
         )
     return event
+
+
+def register_event(
+    session: Session,
+    name: str,
+    date: dt.date,
+    folder: str,
+    sequence: str = "",
+    region: str = "",
+    timezone: str = "",
+) -> tuple[Event, bool]:
+    """Register an event ahead of time (or update its date, folder and sequence).
+
+    Unlike `ensure_event`, given values replace the stored ones: registering again is how a
+    date or folder is corrected. Returns the event and whether it was new.
+    """
+    existing = session.scalar(sa.select(Event.id).where(Event.slug == slugify(name)))
+    event = ensure_event(session, name, date=date, region=region, timezone=timezone)
+    event.date, event.folder = date, folder
+    if sequence:
+        event.sequence = sequence
+    return event, existing is None
+
+
+def list_events(session: Session) -> list[Event]:
+    """Every event, by date (undated last), then slug."""
+    return list(
+        session.scalars(
+            sa.select(Event).order_by(Event.date.is_(None), Event.date, Event.slug)
+        ).all()
+    )
+
+
+def ingested_digests(session: Session, digests: list[str]) -> set[str]:
+    """Which of these sha256 digests belong to files already in the store."""
+    if not digests:
+        return set()
+    return set(session.scalars(sa.select(SourceFile.sha256).where(SourceFile.sha256.in_(digests))))

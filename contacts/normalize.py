@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from nameparser import HumanName
 
+from contacts.phones import excel_damage, normalize_phone
 from contacts.records import RawRecord, Rejected, Sighting
+
+__all__ = ["excel_damage", "normalize", "normalize_email", "normalize_phone"]
 
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 LEGAL_SUFFIXES = {
@@ -22,6 +25,9 @@ LEGAL_SUFFIXES = {
     "spa", "kg", "se", "lp", "llp", "pllc", "kk", "pte",
 }  # fmt: skip
 _LINKEDIN = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
+_ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CACHE = 65536  # repeated values (companies, first names, domains) are normalized once
 
 
 def fold_accents(text: str) -> str:
@@ -37,19 +43,34 @@ def _is_mono_case(text: str) -> bool:
     )
 
 
-def recase(text: str) -> str:
+PARTICLES = {
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ten",
+    "ter", "dos", "das", "do", "zu", "af",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=CACHE)
+def recase(text: str, surname: bool = False) -> str:
     """Re-case an ALL-CAPS or all-lower-case name; leave mixed case as the person wrote it.
 
     Example: 'MARY O'BRIEN' -> "Mary O'Brien", 'ian mcdonald' -> 'Ian McDonald',
-    'Anna van der Berg' stays as it is.
+    'Anna van der Berg' stays as it is; a surname field 'VAN DER BERG' -> 'van der Berg'.
     """
     if not _is_mono_case(text):
         return text
     name = HumanName(text)
     name.capitalize(force=True)
-    return str(name)
+    result = str(name)
+    if surname:
+        words = result.split(" ")
+        result = " ".join(
+            w.lower() if w.lower() in PARTICLES and i < len(words) - 1 else w
+            for i, w in enumerate(words)
+        )
+    return result
 
 
+@lru_cache(maxsize=CACHE)
 def split_name(full: str) -> tuple[str, str, str]:
     """(full, first, last) from a single full-name field; honorifics and suffixes dropped.
 
@@ -65,20 +86,43 @@ def split_name(full: str) -> tuple[str, str, str]:
     return display or full.strip(), first, last
 
 
-def normalize_email(value: str) -> tuple[str, str] | None:
-    """(address as given, canonical key) or None when the syntax is invalid.
+_DOT_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 
-    The key lower-cases the address and, for Gmail, drops dots and +tags:
-    'Jane.Doe+fair@GMail.com' -> 'janedoe@gmail.com'.
-    """
-    value = value.strip().strip("<>").strip()
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
+
+@lru_cache(maxsize=CACHE)
+def _valid_domain(domain: str) -> str | None:
+    """The normalized domain when email-validator accepts it, else None."""
     try:
-        valid = validate_email(value, check_deliverability=False)
+        return validate_email(f"a@{domain}", check_deliverability=False).domain
     except EmailNotValidError:
         return None
-    address = valid.normalized
+
+
+@lru_cache(maxsize=CACHE)
+def normalize_email(value: str) -> tuple[str, str] | None:
+    """(address as given, canonical key) or None when the syntax is invalid (no DNS).
+
+    The key lower-cases the address and, for Gmail, drops dots and +tags:
+    'Jane.Doe+fair@GMail.com' -> 'janedoe@gmail.com'. A display name is dropped:
+    '"Doe, Jane" <jane@example.org>' -> 'jane@example.org'.
+    """
+    found = _ANGLE.search(value)
+    value = (found.group(1) if found else value).strip().strip("<>").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    value = "".join(value.split())  # folding inside an address leaves spaces
+    local, _, domain = value.rpartition("@")
+    if _DOT_ATOM.match(local) and len(local) <= 64 and len(value) <= 254 and domain.isascii():
+        # Fast path for plain addresses: email-validator judges each domain once.
+        checked = _valid_domain(domain)
+        if checked is None:
+            return None
+        address = f"{local}@{checked}"
+    else:
+        try:
+            address = validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            return None
     local, _, domain = address.rpartition("@")
     domain = domain.lower()
     key_local = local.lower()
@@ -88,27 +132,13 @@ def normalize_email(value: str) -> tuple[str, str] | None:
     return address, f"{key_local}@{domain}"
 
 
-def normalize_phone(value: str, region: str = "") -> str | None:
-    """E.164 (with ';ext=N' when there is an extension), or None when unparseable."""
-    cleaned = value.strip()
-    if cleaned.lower().startswith("tel:"):
-        cleaned = cleaned[4:]
-    try:
-        number = phonenumbers.parse(cleaned, region.upper() or None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164};ext={number.extension}" if number.extension else e164
-
-
+@lru_cache(maxsize=CACHE)
 def company_key(company: str) -> str:
     """A matching key for a company: accents folded, punctuation and legal suffixes gone.
 
     'Acme, Inc.' -> 'acme'; 'Müller GmbH' -> 'muller'.
     """
-    words = re.findall(r"[a-z0-9&]+", fold_accents(company).lower())
+    words = re.findall(r"[\w&]+", fold_accents(company).casefold())
     while words and words[-1] in LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)
@@ -120,6 +150,45 @@ def canonical_linkedin(value: str) -> str:
     return f"linkedin.com/in/{found.group(2).lower()}" if found else ""
 
 
+COUNTRIES = {
+    "united states": "US", "usa": "US", "united states of america": "US", "canada": "CA",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB",
+    "germany": "DE", "deutschland": "DE", "france": "FR", "spain": "ES", "espana": "ES",
+    "italy": "IT", "italia": "IT", "netherlands": "NL", "nederland": "NL", "belgium": "BE",
+    "switzerland": "CH", "schweiz": "CH", "austria": "AT", "osterreich": "AT",
+    "ireland": "IE", "portugal": "PT", "sweden": "SE", "norway": "NO", "denmark": "DK",
+    "finland": "FI", "poland": "PL", "india": "IN", "china": "CN", "japan": "JP",
+    "australia": "AU", "new zealand": "NZ", "brazil": "BR", "mexico": "MX",
+    "singapore": "SG", "south africa": "ZA",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=CACHE)
+def region_for(country: str) -> str:
+    """A row's country column as a region code for phones: 'DE', 'Germany' -> 'DE'; else ''."""
+    text = fold_accents(country).strip().lower()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return COUNTRIES.get(text, "")
+
+
+def name_from_linkedin(profile: str) -> tuple[str, str, str]:
+    """A guess from a profile URL: 'linkedin.com/in/jane-doe-4b2a1' -> 'Jane Doe'."""
+    slug = profile.rsplit("/", 1)[-1]
+    words = [w for w in slug.split("-") if w and not any(ch.isdigit() for ch in w)]
+    return split_name(" ".join(words).lower()) if words else (slug, "", "")
+
+
+def _name_from_email(values: list[str], address: str) -> tuple[str, str, str]:
+    """A name when only an email is known: its display name, else the local part."""
+    for value in values:
+        found = _ANGLE.search(value)
+        display = value[: found.start()].strip().strip('"').strip() if found else ""
+        if display:
+            return split_name(display)
+    return address.split("@")[0], "", ""
+
+
 def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
     """Turn one raw record into a sighting, or reject it with a reason."""
     if raw.problem:
@@ -127,12 +196,14 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
     flags: list[str] = []
 
     first = recase(raw.text("first_name"))
-    last = recase(raw.text("last_name"))
+    last = recase(raw.text("last_name"), surname=True)
     full = raw.text("full_name")
     if full and not (first or last):
         full, first, last = split_name(full)
     elif first or last:
-        full = " ".join(p for p in (first, recase(raw.text("middle_name")), last) if p)
+        middle = recase(raw.text("middle_name"))
+        cjk = _CJK.search(first + last)  # family name first, no spaces
+        full = "".join((last, first)) if cjk else " ".join(p for p in (first, middle, last) if p)
     else:
         full = recase(full)
 
@@ -147,20 +218,25 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
             keys.append(result[1])
 
     phones: list[str] = []
-    region = raw.text("country") if len(raw.text("country")) == 2 else region
+    region = region_for(raw.text("country")) or region
     for value in raw.many("phones"):
         e164 = normalize_phone(value, region)
         if e164 is None:
-            flags.append(f"phone-unparsed:{value}")
+            damaged = excel_damage(value) == ""
+            flags.append(f"{'phone-excel-damaged' if damaged else 'phone-unparsed'}:{value}")
             if value not in phones:
                 phones.append(value)
         elif e164 not in phones:
             phones.append(e164)
 
-    if not (full or emails or phones):
+    linkedin = canonical_linkedin(raw.text("linkedin"))
+    if not (full or emails or phones or linkedin):
         return Rejected(raw.record, raw.raw, "no name, no email and no phone")
     if not full and emails:
-        full = emails[0].split("@")[0]
+        full, first, last = _name_from_email(raw.many("emails"), emails[0])
+    elif not full and not phones:
+        full, first, last = name_from_linkedin(linkedin)
+        flags.append(f"name-from-linkedin:{linkedin}")
 
     company = raw.text("company")
     return Sighting(
@@ -175,7 +251,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         company=company,
         company_key=company_key(company),
         title=raw.text("title"),
-        linkedin=canonical_linkedin(raw.text("linkedin")),
+        linkedin=linkedin,
         notes=raw.text("notes"),
         rating=raw.text("rating"),
         captured_by=raw.text("captured_by"),

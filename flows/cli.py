@@ -14,8 +14,10 @@ from rich.table import Table
 import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 import flows.cli_book
 import flows.cli_contacts
+import flows.cli_flows
 import flows.cli_ingest
 import flows.cli_outbox
+import flows.cli_quarantine
 import flows.cli_report  # noqa: F401  (each module registers its commands)
 from contacts.errors import FollowupError
 from contacts.store import resolve_url

@@ -12,7 +12,7 @@ from contacts.errors import InputError
 from contacts.events import parse_date
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
-from ingest.pipeline import IngestResult, ingest_file
+from ingest.pipeline import IngestResult, ingest_file, load_roster
 from outreach.config import load_config
 
 
@@ -44,6 +44,8 @@ def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
             out.print(f"{r.file}: already ingested (same content); nothing to do")
+        if r.scans:
+            out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         for record, reason in r.problems:
             if r.status == "failed":
                 say_error(reason)
@@ -72,7 +74,7 @@ def ingest(
             "--map",
             help="Map a column: "
             '"Column Name=field" (fields: email, phone, full_name, first_name, '
-            "last_name, company, title, notes).",
+            "last_name, company, title, notes, rating, country, badge_id).",
         ),
     ] = None,
     db: DbOption = None,
@@ -80,10 +82,14 @@ def ingest(
     """Ingest export files for an event, normalize and match them into contacts."""
     when = parse_date(date)
     overrides = _parse_maps(map_)
+    attendees = load_roster(roster)
     results = [
-        ingest_file(f, event, date=when, region=region.upper(), url=db, overrides=overrides)
+        ingest_file(
+            f, event, date=when, region=region.upper(), url=db, overrides=overrides,
+            roster=attendees,
+        )
         for f in files
-    ]
+    ]  # fmt: skip
     matched = match_pending(db)
     out.print(_ingest_table(results))
     _print_problems(results)
@@ -109,8 +115,8 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Run the post-event pipeline on a folder: ingest, match, stage first drafts."""
-    from flows.eventfolder import read_event_folder
     from flows.post_event import post_event
+    from ingest.eventfolder import read_event_folder
 
     info = read_event_folder(folder)
     if not info.files:

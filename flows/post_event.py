@@ -1,7 +1,13 @@
-"""The post-event flow: ingest files -> normalize -> match -> stage drafts.
+"""The post-event flows: one event by hand, and the daily run over registered events.
+
+`post-event` ingests an event's files (or a folder with `event.toml`), matches them into
+contacts and stages first drafts. `post-event-daily` runs it for every registered event
+that has ended and whose folder holds files not ingested yet.
 
 Each task is a thin wrapper over a plain function; tasks pass paths, names and small
-result records (never sessions or DataFrames), so results pickle cleanly.
+result records (never sessions or DataFrames), so results pickle cleanly. Only the I/O
+tasks retry (a file share or database that hiccups); bad input never does: a
+`FollowupError` is a result, not an exception.
 """
 
 from __future__ import annotations
@@ -9,19 +15,39 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
-from contacts.errors import FollowupError
+from contacts.errors import FollowupError, InputError, StoreError
+from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
+from flows.summary import FileRow, RunSummary, publish
+from ingest.dropfolder import LOCK_NAME
+from ingest.eventfolder import read_event_folder
 from ingest.pipeline import IngestResult, ingest_file
+from ingest.registered import DueEvent, due_events
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
 
+LOCK_WAIT_SECONDS = 600.0
+IO_RETRIES, IO_RETRY_DELAY = 2, 5  # only tasks that read files or the store retry
+
+
+def retry_on_io(task: object, task_run: object, state: State) -> bool:
+    """Retry a failed task unless it failed on bad input (a `FollowupError`: retrying the
+    same file or configuration cannot help); a file share or database hiccup is retried."""
+    try:
+        state.result()
+    except FollowupError:
+        return False
+    except Exception:  # noqa: BLE001
+        return True
+    return True
+
 
 @dataclass
-class RunSummary:
+class PostEventResult:
     event: str
     files: list[IngestResult] = field(default_factory=list)
     match: MatchResult = field(default_factory=MatchResult)
@@ -31,8 +57,29 @@ class RunSummary:
     def failed(self) -> list[IngestResult]:
         return [f for f in self.files if f.status == "failed"]
 
+    def summary(self) -> RunSummary:
+        return RunSummary(
+            title=f"post-event: {self.event}",
+            files=[
+                FileRow(f.file, f.event, f.status, f.read, f.accepted, f.quarantined)
+                for f in self.files
+            ],
+            match=self.match,
+            plan=self.plan,
+            failures=[reason for f in self.failed for _, reason in f.problems],
+        )
 
-@task(cache_policy=NO_CACHE)
+
+# Tasks that read files or the store: retried on I/O faults, never on bad input.
+io_task = task(
+    cache_policy=NO_CACHE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAY,
+    retry_condition_fn=retry_on_io,
+)
+
+
+@io_task
 def ingest_task(
     path: str, event: str, date: dt.date | None, region: str, db: str | None
 ) -> IngestResult:
@@ -50,53 +97,84 @@ def match_task(db: str | None) -> MatchResult:
     return match_pending(db)
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def plan_task(event: str, db: str | None, config_path: str | None, sequence: str) -> PlanResult:
     return plan_event(event, load_config(config_path), url=db, sequence_name=sequence)
 
 
-def publish_summary(summary: RunSummary) -> None:
-    """A table artifact so the Prefect UI shows what the run did."""
-    rows = [
-        {
-            "file": f.file,
-            "status": f.status,
-            "records": f.read,
-            "accepted": f.accepted,
-            "quarantined": f.quarantined,
-        }
-        for f in summary.files
-    ]
-    rows.append(
-        {
-            "file": "contacts",
-            "status": f"{summary.match.new_contacts} new, {summary.match.matched} matched",
-            "records": summary.match.sightings,
-            "accepted": summary.plan.drafted,
-            "quarantined": summary.plan.blocked,
-        }
-    )
-    create_table_artifact(
-        key="post-event-summary", table=rows, description=f"post_event for {summary.event}"
-    )
-
-
 @flow(name="post-event")
 def post_event(
-    event: str,
-    files: list[str],
+    event: str = "",
+    files: list[str] | None = None,
+    folder: str | None = None,
     date: dt.date | None = None,
     region: str = "",
     sequence: str = "",
     db: str | None = None,
     config_path: str | None = None,
-) -> RunSummary:
-    """Ingest an event's export files, match them into contacts and stage first drafts."""
-    summary = RunSummary(event=event)
-    for path in files:
-        summary.files.append(ingest_task(path, event, date, region, db))
-    summary.match = match_task(db)
-    if len(summary.failed) < len(files):  # the event exists once any file was read
-        summary.plan = plan_task(event, db, config_path, sequence)
-    publish_summary(summary)
-    return summary
+) -> PostEventResult:
+    """Ingest an event's export files, match them into contacts and stage first drafts.
+
+    Give `files`, or a `folder` (its `event.toml` supplies name, date, region and sequence
+    unless given here).
+    """
+    logger = get_run_logger()
+    if folder:
+        info = read_event_folder(folder)
+        event, date = event or info.name, date or info.date
+        region, sequence = region or info.region, sequence or info.sequence
+        files = files or [str(p) for p in info.files]
+    if not event or not files:
+        raise InputError("post-event needs an event name and files (or a folder holding them)")
+    result = PostEventResult(event=event)
+    with named_lock(LOCK_NAME, db, timeout=LOCK_WAIT_SECONDS) as mine:
+        if not mine:
+            raise StoreError(
+                f"another run kept the ingest lock for {LOCK_WAIT_SECONDS:.0f} s; try again later"
+            )
+        for path in files:
+            result.files.append(ingest_task(path, event, date, region, db))
+        result.match = match_task(db)
+    if len(result.failed) < len(files):  # the event exists once any file was read
+        result.plan = plan_task(event, db, config_path, sequence)
+    summary = result.summary()
+    logger.info("%s: %s", summary.title, summary.totals())
+    publish(summary, "post-event-summary")
+    return result
+
+
+@io_task
+def due_events_task(db: str | None) -> list[DueEvent]:
+    return due_events(db)
+
+
+@flow(name="post-event-daily")
+def post_event_daily(db: str | None = None, config_path: str | None = None) -> list[str]:
+    """Run `post-event` for every registered event that has ended and has new files.
+
+    Returns the slugs of the events it ran; each run publishes its own summary artifact.
+    """
+    logger = get_run_logger()
+    done: list[str] = []
+    due = due_events_task(db)
+    if not due:
+        logger.info("no registered event has ended with new files; nothing to do")
+    summary = RunSummary(title="post-event-daily")
+    for item in due:
+        logger.info("%s: %d new file(s) in %s", item.slug, len(item.files), item.folder)
+        state = post_event(
+            event=item.name,
+            files=item.files,
+            sequence=item.sequence,
+            db=db,
+            config_path=config_path,
+            return_state=True,
+        )
+        if state.is_completed():
+            done.append(item.slug)
+            summary.notes.append(f"{item.slug}: {len(item.files)} new file(s) processed")
+        else:  # one event's failure never stops the others
+            summary.failures.append(f"{item.slug}: {state.message}")
+            logger.error("%s: post-event failed: %s", item.slug, state.message)
+    publish(summary, "post-event-daily-summary")
+    return done

@@ -5,22 +5,39 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from contacts.errors import InputError
 from contacts.events import ensure_event
-from contacts.model import Quarantined, SightingRow, SourceFile
+from contacts.model import Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
-from contacts.records import RawRecord, Rejected
+from contacts.records import RawRecord, Rejected, Sighting
 from contacts.store import session_scope
-from ingest.sniff import sniff
-from ingest.tabular import read_csv, read_xlsx
+from ingest.scans import (
+    csv_rows,
+    looks_like_scan_log,
+    read_scans,
+    roster_index,
+    scan_header,
+    scans_from_lines,
+    scans_from_rows,
+    unresolved,
+)
+from ingest.sniff import decode, sniff
+from ingest.tabular import find_header, read_csv, read_xlsx
 from ingest.vcard import read_vcard
+
+SIGHTING_FIELDS = (
+    "record", "raw", "full_name", "first_name", "last_name", "emails", "email_keys",
+    "phones", "company", "company_key", "title", "linkedin", "notes", "rating",
+    "captured_by", "captured_at", "lead", "flags",
+)  # fmt: skip
 
 
 @dataclass
@@ -34,6 +51,7 @@ class IngestResult:
     read: int = 0
     accepted: int = 0
     quarantined: int = 0
+    scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -52,16 +70,103 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_records(
-    data: bytes, name: str, overrides: dict[str, str] | None = None
+    data: bytes,
+    name: str,
+    overrides: dict[str, str] | None = None,
+    roster: dict[str, RawRecord] | None = None,
 ) -> tuple[str, Iterator[RawRecord]]:
-    """(format, raw records) for a file's content."""
+    """(format, raw records) for a file's content: vcard, xlsx, csv or scans."""
     fmt = sniff(data, name)
     fp = io.BytesIO(data)
     if fmt == "vcard":
         return fmt, read_vcard(fp, name)
     if fmt == "xlsx":
-        return fmt, read_xlsx(fp, name, overrides)
-    return fmt, read_csv(fp, name, overrides)
+        return fmt, resolve_badges(read_xlsx(fp, name, overrides), roster)
+    text = decode(data, name)
+    if looks_like_scan_log(text):
+        return "scans", read_scans(scans_from_lines(text), roster)
+    lines = text.splitlines(keepends=True)
+    index, delimiter = find_header(lines, overrides)
+    if index < 0:  # no person columns: perhaps a scanner's CSV with a payload column
+        headers, rows = csv_rows("".join(lines), delimiter)
+        column = scan_header(headers)
+        if column is not None:
+            return "scans", read_scans(scans_from_rows(headers, rows, column), roster)
+    return fmt, resolve_badges(read_csv(fp, name, overrides), roster)
+
+
+def resolve_badges(
+    records: Iterator[RawRecord], roster: dict[str, RawRecord] | None
+) -> Iterator[RawRecord]:
+    """Fill rows that carry only a badge ID (a lead export without contact data) from the roster."""
+    for raw in records:
+        badge = raw.text("badge_id")
+        named = raw.text("full_name") or raw.text("first_name") or raw.text("last_name")
+        if badge and not (named or raw.many("emails") or raw.many("phones")) and not raw.problem:
+            match = roster.get(badge.lower()) if roster else None
+            if match is not None:
+                raw.values = {**match.values, **{k: v for k, v in raw.values.items() if v}}
+            else:
+                raw.problem = unresolved(badge, roster)
+        yield raw
+
+
+def load_roster(path: str | Path | None) -> dict[str, RawRecord] | None:
+    """Badge ID -> attendee record from the organiser's list (`--roster FILE`)."""
+    if path is None:
+        return None
+    path = Path(path)
+    fmt, records = read_records(read_bytes(path), path.name)
+    index = roster_index(records)
+    if not index:
+        raise InputError(
+            f"{path}: no badge IDs found in this {fmt} roster; it needs a column such as "
+            "'Barcode #', 'Badge ID' or 'Attendee ID' (or --map \"Column=badge_id\")"
+        )
+    return index
+
+
+CHUNK = 2000  # rows per bulk INSERT
+
+
+def _sighting_row(item: Sighting, source_id: int, event_id: int) -> dict[str, object]:
+    row = {name: getattr(item, name) for name in SIGHTING_FIELDS}
+    row.update(source_file_id=source_id, event_id=event_id, created_at=utcnow())
+    return row
+
+
+def store_records(
+    session: Session,
+    records: Iterable[RawRecord],
+    source: SourceFile,
+    region: str,
+    result: IngestResult,
+) -> None:
+    """Normalize and bulk-insert every record as a sighting or a quarantined row."""
+    sightings: list[dict[str, object]] = []
+    rejected: list[dict[str, object]] = []
+    now = utcnow()
+    for raw in records:
+        scans = int(raw.extra.get("scans") or 1)  # repeated scans of one badge: one record
+        result.read += scans
+        result.scans += scans - 1
+        item = normalize(raw, region)
+        if isinstance(item, Rejected):
+            result.quarantined += 1
+            result.problems.append((item.record, item.reason))
+            rejected.append(
+                {"source_file_id": source.id, "record": item.record, "reason": item.reason,
+                 "raw": item.raw, "created_at": now}
+            )  # fmt: skip
+        else:
+            result.accepted += 1
+            sightings.append(_sighting_row(item, source.id, source.event_id))
+        if len(sightings) >= CHUNK:
+            session.execute(sa.insert(SightingRow), sightings)
+            sightings = []
+    for table, rows in ((SightingRow, sightings), (Quarantined, rejected)):
+        for start in range(0, len(rows), CHUNK):
+            session.execute(sa.insert(table), rows[start : start + CHUNK])
 
 
 def ingest_file(
@@ -71,11 +176,14 @@ def ingest_file(
     region: str = "",
     url: str | None = None,
     overrides: dict[str, str] | None = None,
+    roster: dict[str, RawRecord] | None = None,
 ) -> IngestResult:
     """Ingest one export into the store for `event`. Same content twice is a no-op.
 
     Everything for the file (source row, sightings, quarantined rows) is written in one
     transaction: a crash leaves no half-file, and the file can simply be ingested again.
+    Every record read becomes exactly one sighting or one quarantined row with a reason
+    (repeated scans of one badge are one sighting that keeps the scan count).
     """
     path = Path(path)
     data = read_bytes(path)
@@ -83,65 +191,40 @@ def ingest_file(
     with session_scope(url) as session:
         if session.scalar(sa.select(SourceFile.id).where(SourceFile.sha256 == digest)):
             return IngestResult(file=path.name, status="duplicate", event=event)
-    fmt, records = read_records(data, path.name, overrides)
-    result = IngestResult(file=path.name, status="ingested", format=fmt)
+    fmt, records = read_records(data, path.name, overrides, roster)
     try:
-        with session_scope(url) as session:
-            ev = ensure_event(session, event, date=date, region=region)
-            result.event = ev.slug
-            source = SourceFile(
-                sha256=digest, name=path.name, path=str(path.resolve()), format=fmt, event_id=ev.id
-            )
-            session.add(source)
-            session.flush()
-            for raw in records:
-                result.read += 1
-                item = normalize(raw, region or ev.region)
-                if isinstance(item, Rejected):
-                    result.quarantined += 1
-                    result.problems.append((item.record, item.reason))
-                    session.add(
-                        Quarantined(
-                            source_file_id=source.id,
-                            record=item.record,
-                            reason=item.reason,
-                            raw=item.raw,
-                        )
-                    )
-                    continue
-                result.accepted += 1
-                session.add(
-                    SightingRow(
-                        source_file_id=source.id,
-                        event_id=ev.id,
-                        record=item.record,
-                        raw=item.raw,
-                        full_name=item.full_name,
-                        first_name=item.first_name,
-                        last_name=item.last_name,
-                        emails=item.emails,
-                        email_keys=item.email_keys,
-                        phones=item.phones,
-                        company=item.company,
-                        company_key=item.company_key,
-                        title=item.title,
-                        linkedin=item.linkedin,
-                        notes=item.notes,
-                        rating=item.rating,
-                        captured_by=item.captured_by,
-                        captured_at=item.captured_at,
-                        lead=item.lead,
-                        flags=item.flags,
-                    )
-                )
-            if result.read == 0:  # raised inside the transaction: nothing is stored
-                raise InputError(
-                    f"{path}: no records found in this {fmt} file; is it the right export?"
-                )
-            source.records_read = result.read
-            source.accepted = result.accepted
-            source.quarantined = result.quarantined
+        return store_file(path, digest, fmt, records, event, date, region, url)
     except IntegrityError:
         # Another run ingested the same content between our check and our commit.
         return IngestResult(file=path.name, status="duplicate", event=event)
+
+
+def store_file(
+    path: Path,
+    digest: str,
+    fmt: str,
+    records: Iterable[RawRecord],
+    event: str,
+    date: dt.date | None = None,
+    region: str = "",
+    url: str | None = None,
+) -> IngestResult:
+    """Store one file's records in ONE transaction; any exception leaves nothing behind."""
+    result = IngestResult(file=path.name, status="ingested", format=fmt)
+    with session_scope(url) as session:
+        ev = ensure_event(session, event, date=date, region=region)
+        result.event = ev.slug
+        source = SourceFile(
+            sha256=digest, name=path.name, path=str(path.resolve()), format=fmt, event_id=ev.id
+        )
+        session.add(source)
+        session.flush()
+        store_records(session, records, source, region or ev.region, result)
+        if result.read == 0:  # raised inside the transaction: nothing is stored
+            raise InputError(
+                f"{path}: no records found in this {fmt} file; is it the right export?"
+            )
+        source.records_read = result.read
+        source.accepted = result.accepted
+        source.quarantined = result.quarantined
     return result

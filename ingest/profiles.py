@@ -11,9 +11,13 @@ import re
 from contacts.errors import InputError
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": ("firstname", "givenname", "first", "forename", "vorname", "prenom"),
+    "first_name": (
+        "firstname", "givenname", "first", "forename", "vorname", "prenom", "studentfirstname",
+    ),
     "middle_name": ("middlename", "additionalname"),
-    "last_name": ("lastname", "familyname", "surname", "last", "nachname", "nom"),
+    "last_name": (
+        "lastname", "familyname", "surname", "last", "nachname", "nom", "studentlastname",
+    ),
     "full_name": ("name", "fullname", "displayname", "attendeename", "contactname"),
     "prefix": ("nameprefix", "salutation", "honorific"),
     "suffix": ("namesuffix", "suffix"),
@@ -33,15 +37,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "capturedat", "scannedat", "scandate", "capturedate", "captureddate", "scantime",
     ),
     "country": ("country", "countrycode"),
-    "badge_id": ("badgeid", "barcode", "badge", "attendeeid", "registrationid"),
+    "badge_id": (
+        "badgeid", "barcode", "badge", "attendeeid", "registrationid", "referenceid",
+        "badgenumber", "badgebarcode", "identifier",
+    ),
+    "status": ("attendeestatus", "ticketstatus", "registrationstatus"),
 }  # fmt: skip
 _EMAIL = re.compile(
-    r"^(e?mail|emailaddress|primaryemail|secondaryemail|workemail|personalemail)"
+    r"^(e?mail|emailaddress|primaryemail|secondaryemail|workemail|personalemail|"
+    r"studentemailaddress|studentemail|businessemail|attendeeemail|emailadresse)"
     r"\d*(address|value)?$|^e?mail\d+(address|value)$"
 )
 _PHONE = re.compile(
     r"^(phone|phonenumber|telephone|tel|mobile|mobilephone|mobilenumber|cellphone|cell|"
-    r"workphone|businessphone|homephone|primaryphone)\d*(value)?$|^phone\d+value$"
+    r"workphone|businessphone|homephone|primaryphone|otherphone|carphone|mobilenumber|"
+    r"phonework|phonemobile|telefon|handy)\d*(value)?$|^phone\d+value$"
+)
+# Columns kept in a sighting's raw fields but not as lead metadata: labels and types of
+# numbered values, and address-book fields that say nothing about a meeting.
+_NOISE = re.compile(
+    r"^(e?mail|phone|address|website|organization|event|relation|im|customfield)\d*"
+    r"(label|type|displayname)$|^e?mail\d*(type|displayname)$|^(birthday|anniversary|"
+    r"gender|initials|mileage|sensitivity|priority|private|billinginformation|"
+    r"directoryserver|groupmembership|labels|photo|fileas)$"
 )
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 
@@ -77,6 +95,11 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> 
         elif key in _LOOKUP:
             mapping[header] = _LOOKUP[key]
     return mapping
+
+
+def is_noise(header: str) -> bool:
+    """True for columns that are not worth keeping as lead metadata ('E-mail 1 - Label')."""
+    return bool(_NOISE.match(header_key(header)))
 
 
 def identifies_people(mapping: dict[str, str]) -> bool:

@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import pandas as pd
 
 from contacts.records import RawRecord
-from ingest.profiles import identifies_people, map_headers, refuse_unknown_layout
+from ingest.profiles import identifies_people, is_noise, map_headers, refuse_unknown_layout
 from ingest.sniff import decode
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 15
 MULTI_VALUE = " ::: "  # Google Contacts joins several values in one cell with this
-_EXCEL_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+\d+$")
+SKIPPED_STATUSES = {"refunded", "cancelled", "canceled", "not attending", "deleted"}
 
 
-def _find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int, str]:
+def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int, str]:
     """(index of the header line, delimiter): the first line whose cells name a person."""
     best: tuple[int, int, str] | None = None  # (-mapped columns, line index, delimiter)
     for index, line in enumerate(lines[:HEADER_SCAN_LINES]):
@@ -47,26 +46,20 @@ def read_csv(
     """Rows of a CSV export as raw records (1-based `record` = n-th data row after the header).
 
     Handles BOMs, UTF-16, Windows-1252, `,;\\t|` delimiters, preambles before the header
-    (LinkedIn's `Notes:` block), blank padding rows and quoted newlines.
+    (LinkedIn's `Notes:` block), blank padding rows and quoted newlines. Rows are read
+    with the csv module rather than pandas so that no row is ever dropped: a row with
+    more cells than headers keeps the extra cells as `column N`.
     """
     text = decode(fp.read(), name)
     lines = text.splitlines(keepends=True)
-    index, delimiter = _find_header(lines, overrides)
+    index, delimiter = find_header(lines, overrides)
     if index < 0:
         first = next((ln for ln in lines if ln.strip()), "")
-        raise refuse_unknown_layout(name, next(csv.reader([first]), []))
-    body = "".join(lines[index:])
-    frame = pd.read_csv(
-        io.StringIO(body),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=True,
-        engine="c",
-        quotechar='"',
-        on_bad_lines="warn",
-    )
-    yield from records_from_table(list(frame.columns), frame.to_numpy().tolist(), name, overrides)
+        guess = max(DELIMITERS, key=first.count)
+        raise refuse_unknown_layout(name, next(csv.reader([first], delimiter=guess), []))
+    reader = csv.reader(io.StringIO("".join(lines[index:])), delimiter=delimiter)
+    headers = next(reader, [])
+    yield from records_from_table(headers, reader, name, overrides)
 
 
 def read_xlsx(
@@ -76,7 +69,7 @@ def read_xlsx(
     frame = pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
     rows = [["" if pd.isna(v) else str(v) for v in row] for row in frame.to_numpy().tolist()]
     lines = [",".join(f'"{c}"' for c in row) + "\n" for row in rows[:HEADER_SCAN_LINES]]
-    index, _ = _find_header(lines, overrides)
+    index, _ = find_header(lines, overrides)
     if index < 0:
         raise refuse_unknown_layout(name, rows[0] if rows else [])
     yield from records_from_table(rows[index], rows[index + 1 :], name, overrides)
@@ -87,37 +80,65 @@ def _clean(value: object) -> str:
     return "" if text == "nan" else text.strip()
 
 
+def _unique(headers: list[str]) -> list[str]:
+    """Header names made unique ('Notes', 'Notes' -> 'Notes', 'Notes (2)'); blanks named."""
+    seen: dict[str, int] = {}
+    result = []
+    for number, header in enumerate(headers, start=1):
+        header = _clean(header) or f"column {number}"
+        seen[header] = seen.get(header, 0) + 1
+        result.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
+    return result
+
+
+def skip_reason(status: str) -> str | None:
+    """Why a row is skipped on purpose (an Eventbrite refund), or None."""
+    if status.strip().lower() in SKIPPED_STATUSES:
+        return f"skipped: attendee status is {status.strip()!r} (refunded or cancelled ticket)"
+    return None
+
+
 def records_from_table(
     headers: list[str],
-    rows: Sequence[Sequence[object]],
+    rows: Iterable[Sequence[object]],
     name: str,
     overrides: dict[str, str] | None = None,
 ) -> Iterator[RawRecord]:
-    """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata."""
-    headers = [str(h).strip() for h in headers]
+    """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata.
+
+    Every non-blank row is a record: a refunded Eventbrite row is yielded with a
+    `problem` (it is then quarantined with that reason, and so accounted for).
+    """
+    headers = _unique([str(h) for h in headers])
     mapping = map_headers(headers, overrides)
     if not identifies_people(mapping):
         raise refuse_unknown_layout(name, headers)
+    plan = [(i, h, mapping.get(h), is_noise(h)) for i, h in enumerate(headers)]
     position = 0
     for row in rows:
         cells = [_clean(v) for v in row]
         if not any(cells):
             continue  # blank padding row: not a record
         position += 1
-        raw = {h: c for h, c in zip(headers, cells, strict=False) if c}
+        if len(cells) > len(headers):
+            plan += [(i, f"column {i + 1}", None, False) for i in range(len(plan), len(cells))]
+        raw: dict[str, str] = {}
         values: dict[str, object] = {"emails": [], "phones": []}
         extra: dict[str, str] = {}
-        for header, cell in zip(headers, cells, strict=False):
+        for index, header, field, noise in plan[: len(cells)]:
+            cell = cells[index]
             if not cell:
                 continue
-            field = mapping.get(header)
+            raw[header] = cell
             if field in ("emails", "phones"):
                 for part in cell.split(MULTI_VALUE):
-                    if field == "phones" and _EXCEL_NUMBER.match(part.strip()):
-                        part = str(int(float(part)))
-                    values[field].append(part.strip())  # type: ignore[attr-defined]
+                    if part.strip():
+                        values[field].append(part.strip())  # type: ignore[attr-defined]
             elif field:
                 values.setdefault(field, cell)
-            else:
+            elif "linkedin.com/" in cell.lower() and "linkedin" not in values:
+                values["linkedin"] = cell  # e.g. Google's 'Website 1 - Value'
+            elif not noise:
                 extra[header] = cell
-        yield RawRecord(record=position, raw=raw, values=values, extra=extra)
+        problem = skip_reason(str(values.pop("status", "")))
+        yield RawRecord(record=position, raw=raw, values=values, extra=extra, problem=problem)

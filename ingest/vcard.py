@@ -1,4 +1,10 @@
-"""vCard reader (vobject): one raw record per card; one bad card never stops the file."""
+"""vCard reader: one raw record per card; one bad card never stops the file.
+
+Content lines come from `ingest.vcardlines` (which undoes what real clients break and
+uses vobject to parse each line's parameters). Cards are assembled here: several per
+file, nested cards (each its own record, numbered in the order they begin), missing
+VERSION or END:VCARD, `item1.`/named groups with X-ABLabel.
+"""
 
 from __future__ import annotations
 
@@ -6,82 +12,123 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-import vobject
-
 from contacts.records import RawRecord
-from ingest.sniff import decode
+from ingest.vcardlines import Property, logical_lines, parse_property, split_structured, unescape
 
-_BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
-_END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
-
-
-def split_cards(text: str) -> Iterator[str]:
-    """Top-level cards of a file as text, nested cards kept inside their parent."""
-    depth = 0
-    current: list[str] = []
-    for line in text.splitlines():
-        if _BEGIN.match(line.strip()):
-            depth += 1
-        if depth:
-            current.append(line)
-        if _END.match(line.strip()) and depth:
-            depth -= 1
-            if depth == 0:
-                yield "\r\n".join(current) + "\r\n"
-                current = []
-    if current:  # a card that never ended: still a record
-        yield "\r\n".join(current) + "\r\nEND:VCARD\r\n"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+RAW_LIMIT = 2000
 
 
-def _values(card: vobject.base.Component, name: str) -> list[str]:
-    out = []
-    for prop in card.contents.get(name, []):
-        value = prop.value
-        if isinstance(value, list):
-            value = ";".join(str(v) for v in value)
-        out.append(str(value).strip())
-    return [v for v in out if v]
+def _name_from_n(parts: list[str]) -> str:
+    """A display name from N (family;given;additional;prefix;suffix) when FN is missing."""
+    family, given, middle = (parts + ["", "", ""])[:3]
+    if _CJK.search(family + given):
+        return "".join(p for p in (family, given, middle) if p)
+    return " ".join(p for p in (given, middle, family) if p.strip())
 
 
-def card_to_record(card: vobject.base.Component, position: int) -> RawRecord:
-    """Map a parsed card onto canonical fields."""
+def card_to_record(props: list[Property], position: int) -> RawRecord:
+    """Map the properties of one card onto canonical fields."""
     raw: dict[str, str] = {}
-    for name, props in card.contents.items():
-        raw[name.upper()] = " | ".join(str(p.value) for p in props)[:2000]
-    values: dict[str, object] = {"emails": _values(card, "email"), "phones": _values(card, "tel")}
-    if "n" in card.contents:
-        n = card.contents["n"][0].value
-        values["first_name"] = str(getattr(n, "given", "") or "").strip()
-        values["last_name"] = str(getattr(n, "family", "") or "").strip()
-        values["middle_name"] = str(getattr(n, "additional", "") or "").strip()
-    fn = _values(card, "fn")
-    if fn:
-        values["full_name"] = fn[0]
-    org = card.contents.get("org")
-    if org:
-        parts = org[0].value
-        values["company"] = (parts[0] if isinstance(parts, list) and parts else str(parts)).strip()
-    for field, prop in (("title", "title"), ("notes", "note")):
-        found = _values(card, prop)
-        if found:
-            values[field] = found[0]
-    urls = [u for u in _values(card, "url") if "linkedin.com" in u.lower()]
-    if urls:
-        values["linkedin"] = urls[0]
-    return RawRecord(record=position, raw=raw, values=values)
+    values: dict[str, object] = {"emails": [], "phones": []}
+    labels: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for prop in props:
+        key = f"{prop.group}.{prop.name}" if prop.group else prop.name
+        raw[key] = f"{raw[key]} | {prop.value}" if key in raw else prop.value
+        if prop.name == "X-ABLABEL" and prop.group:
+            labels[prop.group] = prop.value
+    for prop in props:
+        name, value = prop.name, prop.value
+        if name == "EMAIL" and value.strip():
+            values["emails"].append(unescape(value).strip())  # type: ignore[attr-defined]
+        elif name == "TEL" and value.strip():
+            values["phones"].append(unescape(value).strip())  # type: ignore[attr-defined]
+        elif name == "FN" and "full_name" not in values and value.strip():
+            values["full_name"] = unescape(value).strip()
+        elif name == "N" and "n" not in values:
+            parts = [p.strip() for p in split_structured(value)]
+            values["n"] = parts
+            for field, index in (
+                ("last_name", 0), ("first_name", 1), ("middle_name", 2), ("prefix", 3),
+                ("suffix", 4),
+            ):  # fmt: skip
+                if len(parts) > index and parts[index]:
+                    values[field] = parts[index]
+        elif name == "ORG" and "company" not in values:
+            units = split_structured(value)
+            if units and units[0].strip():
+                values["company"] = units[0].strip()
+            if len(units) > 1 and "; ".join(u.strip() for u in units[1:] if u.strip()):
+                extra["department"] = "; ".join(u.strip() for u in units[1:] if u.strip())
+        elif name == "TITLE" and "title" not in values and value.strip():
+            values["title"] = unescape(value).strip()
+        elif name == "NOTE" and value.strip():
+            note = unescape(value).strip()
+            values["notes"] = f"{values['notes']}\n{note}" if "notes" in values else note
+        elif name in ("URL", "X-SOCIALPROFILE") and "linkedin.com" in value.lower():
+            values.setdefault("linkedin", unescape(value).strip())
+        elif prop.group in labels and name != "X-ABLABEL":
+            extra[labels[prop.group]] = unescape(value).strip()
+    n_parts = values.pop("n", [])
+    if "full_name" not in values and isinstance(n_parts, list) and _name_from_n(n_parts):
+        values["full_name"] = _name_from_n(n_parts)
+    raw = {k: v[:RAW_LIMIT] for k, v in raw.items()}
+    return RawRecord(record=position, raw=raw, values=values, extra=extra)
+
+
+def read_cards(data: bytes) -> Iterator[tuple[int, list[Property] | Exception]]:
+    """(position, properties) per card in the order cards begin, nested ones included.
+
+    A card with a line that cannot be read is yielded as (position, exception).
+    """
+    stack: list[tuple[int, list[Property]]] = []
+    broken: dict[int, Exception] = {}
+    done: list[tuple[int, list[Property]]] = []
+    count = 0
+    for line in logical_lines(data):
+        try:
+            prop = parse_property(line)
+        except Exception as exc:  # noqa: BLE001 - quarantine the card, keep the file going
+            if stack:
+                broken.setdefault(stack[-1][0], exc)
+            continue
+        if prop is None:
+            continue
+        if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
+            count += 1
+            stack.append((count, []))
+        elif prop.name == "END" and prop.value.strip().upper() == "VCARD":
+            if stack:
+                done.append(stack.pop())
+        elif stack:
+            stack[-1][1].append(prop)
+        if not stack and done:
+            yield from _finished(done, broken)
+            done = []
+    done.extend(stack)  # cards that never ended are still records
+    yield from _finished(done, broken)
+
+
+def _finished(
+    done: list[tuple[int, list[Property]]], broken: dict[int, Exception]
+) -> Iterator[tuple[int, list[Property] | Exception]]:
+    for position, props in sorted(done, key=lambda item: item[0]):
+        yield position, broken.get(position, props)
 
 
 def read_vcard(fp: IO[bytes], name: str = "") -> Iterator[RawRecord]:
-    """Cards of a .vcf file as raw records (1-based `record` = n-th top-level card)."""
-    text = decode(fp.read(), name)
-    for position, chunk in enumerate(split_cards(text), start=1):
-        try:
-            card = vobject.readOne(chunk, ignoreUnreadable=True)
-        except Exception as exc:  # vobject raises many types for broken cards
+    """Cards of a .vcf file as raw records (1-based `record` = n-th card as it begins)."""
+    for position, card in read_cards(fp.read()):
+        if isinstance(card, Exception):
             yield RawRecord(
                 record=position,
-                raw={"card": chunk[:2000]},
-                problem=f"unreadable vCard: {exc}".splitlines()[0][:300],
+                raw={},
+                problem=f"unreadable vCard: {card}".splitlines()[0][:300],
             )
             continue
-        yield card_to_record(card, position)
+        try:
+            yield card_to_record(card, position)
+        except Exception as exc:  # noqa: BLE001 - one bad card never stops the file
+            raw = {p.name: p.value[:RAW_LIMIT] for p in card}
+            yield RawRecord(record=position, raw=raw, problem=f"unreadable vCard: {exc}"[:300])

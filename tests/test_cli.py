@@ -128,7 +128,7 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
     return found
 
 
-@pytest.mark.parametrize(("name", "command"), _commands(typer.main.get_group(app)))
+@pytest.mark.parametrize(("name", "command"), _commands(typer.main.get_group(app)))  # type: ignore[arg-type]
 def test_every_command_has_meaningful_help(name: str, command: click.Command) -> None:
     assert command.help and len(command.help.split()) >= 4, name
     for param in command.params:

@@ -1,0 +1,214 @@
+"""The drop folder: `<inbox>/<event-slug>/` files in, `processed/` or `failed/` out.
+
+Plain functions (no Prefect): `flows/dropfolder.py` wraps them as tasks, and
+`run_pass` composes them for callers without Prefect. A file is only ever moved *after*
+the store has committed it, so a crash in the middle leaves it in the inbox and the store
+unchanged for it; the next pass does it again (a committed file is then a duplicate).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contacts.errors import InputError
+from contacts.events import slugify
+from contacts.locks import named_lock
+from contacts.match import MatchResult, match_pending
+from ingest.eventfolder import IGNORED, read_event_folder
+from ingest.pipeline import IngestResult, ingest_file
+
+LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
+ERROR_SUFFIX = ".error.txt"
+
+
+@dataclass
+class FileOutcome:
+    """What one pass did with one file (plain data: safe to pass between Prefect tasks).
+
+    `status`: ingested | duplicate | failed (moved to failed/ with a reason) | waiting (still
+    being written: left for the next pass) | retry (an unexpected fault: left in the inbox).
+    """
+
+    file: str  # path relative to the inbox, e.g. "spring-fair/scans.csv"
+    event: str
+    status: str
+    sequence: str = ""  # from the folder's event.toml, for planning
+    records: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    moved_to: str = ""
+    error: str = ""
+
+
+def outbound_dirs(inbox: str | Path) -> tuple[Path, Path]:
+    """`processed/` and `failed/`, beside the inbox."""
+    parent = Path(inbox).resolve().parent
+    return parent / "processed", parent / "failed"
+
+
+def scan_inbox(inbox: str | Path) -> list[str]:
+    """Every candidate file under `<inbox>/<event-folder>/`, as sorted inbox-relative paths.
+
+    Hidden files, `event.toml`, READMEs, `.error.txt` notes and the roster named in
+    `event.toml` are not exports. Loose files in the inbox itself are listed too (they
+    fail with a message saying to put them in an event folder).
+    """
+    root = Path(inbox)
+    if not root.is_dir():
+        raise InputError(f"{root}: the inbox folder does not exist; create it or pass --inbox DIR")
+    found: list[str] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file() and entry.name not in IGNORED:
+            found.append(entry.name)
+        elif entry.is_dir():
+            try:
+                files = read_event_folder(entry).files
+            except InputError:  # a bad event.toml fails each of its files, with the reason
+                files = [p for p in sorted(entry.iterdir()) if _is_candidate(p)]
+            found.extend(f"{entry.name}/{p.name}" for p in files)
+    return found
+
+
+def _is_candidate(path: Path) -> bool:
+    name = path.name
+    return (
+        path.is_file()
+        and not name.startswith(".")
+        and name not in IGNORED
+        and not name.endswith(ERROR_SUFFIX)
+    )
+
+
+def wait_until_stable(path: Path, settle: float, max_wait: float) -> bool:
+    """True once the file's size and mtime stayed the same for `settle` seconds.
+
+    A file last modified more than `settle` seconds ago is stable at once. Gives up (False)
+    after `max_wait` seconds of growth, so a copy still running is left for the next pass.
+    """
+    deadline = time.monotonic() + max_wait
+    before = path.stat()
+    if time.time() - before.st_mtime >= settle:
+        return True
+    while time.monotonic() < deadline:
+        time.sleep(settle)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+            return True
+        before = after
+    return False
+
+
+def move_unique(path: Path, folder: Path) -> Path:
+    """Move `path` into `folder` without overwriting: `scans.csv`, then `scans-2.csv`, ..."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    n = 1
+    while target.exists() or Path(f"{target}{ERROR_SUFFIX}").exists():
+        n += 1
+        target = folder / f"{path.stem}-{n}{path.suffix}"
+    try:
+        os.replace(path, target)  # atomic on one file system
+    except OSError:
+        shutil.move(str(path), str(target))
+    return target
+
+
+def error_note(rel: str, reason: str) -> str:
+    """The text of `<file>.error.txt`: what was wrong, how to fix it, how to retry."""
+    folder = rel.split("/", 1)[0] if "/" in rel else "<event-slug>"
+    return (
+        f"followup could not ingest {rel}\n\n"
+        f"What was wrong:\n  {reason}\n\n"
+        "How to fix it:\n"
+        "  Fix the problem above (export the file again, or correct event.toml), then move\n"
+        f"  the file back into the inbox folder {folder}/; the next pass picks it up.\n"
+        "  Only vCard (.vcf), CSV and XLSX exports can be read; to map unknown columns use\n"
+        '  `followup ingest FILE --event NAME --map "Column=field"` instead.\n'
+    )
+
+
+def fail_file(path: Path, rel: str, failed_dir: Path, reason: str) -> Path:
+    """Move a file that cannot be ingested to failed/ with its `.error.txt` beside it."""
+    target = move_unique(path, failed_dir)
+    Path(f"{target}{ERROR_SUFFIX}").write_text(error_note(rel, reason), encoding="utf-8")
+    return target
+
+
+def process_file(
+    inbox: str | Path, rel: str, url: str | None = None, settle: float = 2.0, max_wait: float = 30.0
+) -> FileOutcome:
+    """Ingest one inbox file and move it to processed/ or failed/ (see `FileOutcome`).
+
+    Only bad input (`InputError`) sends a file to failed/. Any other fault (database down,
+    a bug) leaves it where it is and is reported as `retry`; so does a file still growing.
+    """
+    root = Path(inbox)
+    path = root / rel
+    processed_dir, failed_dir = outbound_dirs(root)
+    slug = slugify(rel.split("/", 1)[0]) if "/" in rel else ""
+    outcome = FileOutcome(file=rel, event=slug, status="retry")
+    if not path.exists():  # another pass moved it between its scan and ours
+        outcome.status, outcome.error = "duplicate", "already handled by another pass"
+        return outcome
+    try:
+        if not slug:
+            raise InputError(
+                f"{rel}: files must be in an event folder; move it to {root}/<event-slug>/"
+            )
+        if not wait_until_stable(path, settle, max_wait):
+            outcome.status = "waiting"
+            outcome.error = f"still being written after {max_wait:.0f} s; next pass"
+            return outcome
+        meta = read_event_folder(path.parent)
+        result = ingest_file(path, meta.name, date=meta.date, region=meta.region, url=url)
+    except InputError as exc:
+        outcome.status, outcome.error = "failed", str(exc)
+        outcome.moved_to = str(fail_file(path, rel, failed_dir / (slug or "_unsorted"), str(exc)))
+        return outcome
+    except Exception as exc:  # noqa: BLE001  (an unexpected fault must not lose the file)
+        outcome.error = f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
+        return outcome
+    outcome.sequence = meta.sequence
+    return _done(outcome, result, path, processed_dir / slug)
+
+
+def _done(outcome: FileOutcome, result: IngestResult, path: Path, folder: Path) -> FileOutcome:
+    outcome.status = result.status
+    outcome.event = result.event or outcome.event
+    outcome.records, outcome.accepted = result.read, result.accepted
+    outcome.quarantined = result.quarantined
+    outcome.moved_to = str(move_unique(path, folder))
+    return outcome
+
+
+@dataclass
+class PassResult:
+    """One drop-folder pass. `locked` is False when another pass held the lock (no work)."""
+
+    locked: bool
+    files: list[FileOutcome] = field(default_factory=list)
+    match: MatchResult = field(default_factory=MatchResult)
+
+
+def run_pass(
+    inbox: str | Path,
+    url: str | None = None,
+    settle: float = 2.0,
+    max_wait: float = 30.0,
+    lock_timeout: float = 0.0,
+) -> PassResult:
+    """One whole pass without Prefect: lock, scan, ingest and move each file, match.
+
+    The Prefect flow `drop-folder` runs the same steps as tasks (and plans drafts).
+    """
+    with named_lock(LOCK_NAME, url, lock_timeout) as mine:
+        if not mine:
+            return PassResult(locked=False)
+        files = [process_file(inbox, rel, url, settle, max_wait) for rel in scan_inbox(inbox)]
+        return PassResult(locked=True, files=files, match=match_pending(url))
