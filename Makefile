@@ -9,7 +9,7 @@ SAMPLE ?= data/samples/spring-fair
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
-.PHONY: run test lint bench install clean browser
+.PHONY: run test lint bench install clean browser imap-server
 
 install: $(STAMP)
 
@@ -22,8 +22,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/followup run $(SAMPLE)
 
-# The test set-up installs what the tests talk to (a headless browser) when it is missing.
-test: $(STAMP) browser
+# The test set-up installs what the tests talk to (a headless browser, an IMAP server) when missing.
+test: $(STAMP) browser imap-server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The HTML report is tested in a real headless browser: Debian's chromium, installed when missing.
@@ -40,6 +40,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/book.py
+
+# The IMAP tests run a real Dovecot on 127.0.0.1 (tests/dovecot.py starts and stops it);
+# install Debian's package only when it is missing.
+imap-server:
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-imapd)
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

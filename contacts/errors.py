@@ -39,3 +39,17 @@ class SendError(FollowupError):
     """Sending failed in a way that the user must act on (bad credentials, unreachable server)."""
 
     exit_code = 5
+
+
+class MailboxError(FollowupError):
+    """The IMAP mailbox cannot be read (unreachable, login refused, TLS, missing folder).
+
+    `transient` is True for failures worth retrying later (network, time-outs), False
+    for those the user must fix (credentials, settings).
+    """
+
+    exit_code = 6
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient

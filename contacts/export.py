@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contacts.book import contact_query
 from contacts.export_layouts import layout_csv, safe_cell, vcards
-from contacts.model import Contact, ContactTag, Enrollment, Message, SightingRow
+from contacts.model import Contact, ContactTag, Enrollment, Message, SightingRow, utcnow
 
 
 def _load(session: Session, event: str = "", tag: str = "") -> list[Contact]:
@@ -25,6 +26,14 @@ def _load(session: Session, event: str = "", tag: str = "") -> list[Contact]:
             )
         )
     )
+
+
+def contact_status(contact: Contact, now: dt.datetime | None = None) -> str:
+    """active, paused, replied, unsubscribed or bounced; a pause that has ended is active."""
+    status = contact.status or "active"
+    if status == "paused" and contact.paused_until and contact.paused_until <= (now or utcnow()):
+        return "active"
+    return status
 
 
 def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dict[str, Any]:
@@ -45,6 +54,7 @@ def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dic
         "phones": [p.phone for p in phones],
         "company": contact.company,
         "title": contact.title,
+        "status": contact_status(contact),
         "events": events,
         "sightings": [
             {"event": s.event.name, "source": s.source_file.name, "record": s.record}

@@ -71,6 +71,8 @@ class Contact(Base):
     title: Mapped[str] = mapped_column(sa.String(255), default="")
     linkedin: Mapped[str] = mapped_column(sa.String(255), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    # Set with status 'paused' (an out-of-office): no message goes out before this time.
+    paused_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     emails: Mapped[list[ContactEmail]] = relationship(
@@ -126,6 +128,9 @@ class ContactEmail(Base):
     email_key: Mapped[str] = mapped_column(sa.String(320), index=True)
     sighting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sightings.id"))
     is_primary: Mapped[bool] = mapped_column(default=False)
+    # Delivery health learnt from bounce reports (outreach/replies.py).
+    bounced: Mapped[bool] = mapped_column(default=False)
+    soft_bounces: Mapped[int] = mapped_column(default=0)
     contact: Mapped[Contact] = relationship(back_populates="emails")
 
 
@@ -180,9 +185,11 @@ class Enrollment(Base):
     sequence: Mapped[str] = mapped_column(sa.String(120))
     sighting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sightings.id"))
     state: Mapped[str] = mapped_column(sa.String(20), default="active")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     contact: Mapped[Contact] = relationship()
     event: Mapped[Event] = relationship()
+    sighting: Mapped[SightingRow | None] = relationship()
 
 
 class Message(Base):
@@ -200,7 +207,14 @@ class Message(Base):
     message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     due_at: Mapped[dt.datetime | None]
     to_addr: Mapped[str] = mapped_column(sa.String(320), default="")
+    to_name: Mapped[str] = mapped_column(sa.String(255), default="")
     from_addr: Mapped[str] = mapped_column(sa.String(320), default="")
+    from_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="")  # the recipient's
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    edited: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(default=0)
+    approved_at: Mapped[dt.datetime | None]
     subject: Mapped[str] = mapped_column(sa.Text, default="")
     body_text: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
@@ -255,3 +269,38 @@ class Cadence(Base):
     tag: Mapped[str] = mapped_column(sa.String(64), default="")
     every_days: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class MailboxPosition(Base):
+    """How far `followup outbox sync` has read one IMAP folder of one account.
+
+    A folder's UIDs are only comparable while its UIDVALIDITY stays the same; when the
+    server changes it, the folder is read again from the start of our sending.
+    """
+
+    __tablename__ = "mailbox_positions"
+    __table_args__ = (sa.UniqueConstraint("account", "folder"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(320))  # user@host
+    folder: Mapped[str] = mapped_column(sa.String(255))
+    uidvalidity: Mapped[int] = mapped_column(sa.BigInteger)
+    last_uid: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    synced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InboundMail(Base):
+    """A mail read from the mailbox and what it was taken for (each is handled once)."""
+
+    __tablename__ = "inbound_mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The Message-ID header, or a digest of the mail when it has none.
+    mail_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    folder: Mapped[str] = mapped_column(sa.String(255), default="")
+    uid: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # reply|auto-reply|bounce|soft-bounce|other
+    sender: Mapped[str] = mapped_column(sa.String(320), default="")
+    subject: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id"))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -144,6 +144,7 @@ def company_key(company: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=CACHE)
 def canonical_linkedin(value: str) -> str:
     """'https://www.LinkedIn.com/in/Jane-Doe/?x=1' -> 'linkedin.com/in/jane-doe'; else ''."""
     found = _LINKEDIN.search(value)
@@ -189,19 +190,41 @@ def _name_from_email(values: list[str], address: str) -> tuple[str, str, str]:
     return address.split("@")[0], "", ""
 
 
+def _text(values: dict[str, object], name: str) -> str:
+    """RawRecord.text without the method call (normalize runs once per record)."""
+    value = values.get(name)
+    if not value:
+        return ""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[union-attr]
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def _many(values: dict[str, object], name: str) -> list[str]:
+    value = values.get(name)
+    if not value:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+
 def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
     """Turn one raw record into a sighting, or reject it with a reason."""
     if raw.problem:
         return Rejected(raw.record, raw.raw, raw.problem)
     flags: list[str] = []
+    values = raw.values
+    get = values.get  # readers give stripped strings for single-valued fields
 
-    first = recase(raw.text("first_name"))
-    last = recase(raw.text("last_name"), surname=True)
-    full = raw.text("full_name")
+    first = recase(_text(values, "first_name"))
+    last = recase(_text(values, "last_name"), surname=True)
+    full = _text(values, "full_name")
     if full and not (first or last):
         full, first, last = split_name(full)
     elif first or last:
-        middle = recase(raw.text("middle_name"))
+        middle = recase(_text(values, "middle_name"))
         cjk = _CJK.search(first + last)  # family name first, no spaces
         full = "".join((last, first)) if cjk else " ".join(p for p in (first, middle, last) if p)
     else:
@@ -209,7 +232,7 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
 
     emails: list[str] = []
     keys: list[str] = []
-    for value in raw.many("emails"):
+    for value in _many(values, "emails"):
         result = normalize_email(value)
         if result is None:
             flags.append(f"email-invalid:{value}")
@@ -218,8 +241,9 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
             keys.append(result[1])
 
     phones: list[str] = []
-    region = region_for(raw.text("country")) or region
-    for value in raw.many("phones"):
+    country = get("country")
+    region = (region_for(country) or region) if country else region  # type: ignore[arg-type]
+    for value in _many(values, "phones"):
         e164 = normalize_phone(value, region)
         if e164 is None:
             damaged = excel_damage(value) == ""
@@ -229,16 +253,16 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         elif e164 not in phones:
             phones.append(e164)
 
-    linkedin = canonical_linkedin(raw.text("linkedin"))
+    linkedin = canonical_linkedin(get("linkedin") or "")  # type: ignore[arg-type]
     if not (full or emails or phones or linkedin):
         return Rejected(raw.record, raw.raw, "no name, no email and no phone")
     if not full and emails:
-        full, first, last = _name_from_email(raw.many("emails"), emails[0])
+        full, first, last = _name_from_email(_many(values, "emails"), emails[0])
     elif not full and not phones:
         full, first, last = name_from_linkedin(linkedin)
         flags.append(f"name-from-linkedin:{linkedin}")
 
-    company = raw.text("company")
+    company = str(get("company") or "")
     return Sighting(
         record=raw.record,
         raw=raw.raw,
@@ -250,12 +274,12 @@ def normalize(raw: RawRecord, region: str = "") -> Sighting | Rejected:
         phones=phones,
         company=company,
         company_key=company_key(company),
-        title=raw.text("title"),
+        title=str(get("title") or ""),
         linkedin=linkedin,
-        notes=raw.text("notes"),
-        rating=raw.text("rating"),
-        captured_by=raw.text("captured_by"),
-        captured_at=raw.text("captured_at"),
+        notes=str(get("notes") or ""),
+        rating=str(get("rating") or ""),
+        captured_by=str(get("captured_by") or ""),
+        captured_at=str(get("captured_at") or ""),
         lead=dict(raw.extra),
         flags=flags,
     )

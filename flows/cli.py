@@ -17,8 +17,10 @@ import flows.cli_contacts
 import flows.cli_flows
 import flows.cli_ingest
 import flows.cli_outbox
+import flows.cli_outreach
 import flows.cli_quarantine
-import flows.cli_report  # noqa: F401  (each module registers its commands)
+import flows.cli_report
+import flows.cli_sync  # noqa: F401  (each module registers its commands)
 from contacts.errors import FollowupError
 from contacts.store import resolve_url
 from flows.cliapp import ConfigOption, app, err, out, say_error

@@ -1,51 +1,188 @@
-"""`followup outbox`: plan, review and send follow-up emails."""
+"""`followup outbox`: plan, review, approve and send follow-up emails."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.table import Table
 
-from contacts.model import Message
+from contacts.errors import InputError
 from contacts.store import session_scope
-from flows.cliapp import ConfigOption, DbOption, out, outbox_app
+from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
+from outreach import outbox
 from outreach.config import load_config
+
+EventOption = Annotated[str, typer.Option("--event", help="Only this event's messages.")]
 
 
 @outbox_app.command("plan")
 def outbox_plan(
-    event: Annotated[str, typer.Option("--event", help="Event whose contacts to plan.")],
-    sequence: Annotated[str, typer.Option(help="Sequence (default: the event's).")] = "",
+    event: EventOption = "",
+    sequence: Annotated[
+        str, typer.Option(help="Sequence for --event (default: the event's).")
+    ] = "",
+    all_stages: Annotated[
+        bool,
+        typer.Option(
+            "--all-stages", help="Draft every remaining stage now, to review the whole sequence."
+        ),
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Enroll an event's contacts and stage their due drafts."""
-    from outreach.planner import plan_event
+    """Stage due drafts: enroll --event's contacts, or advance every enrolled contact."""
+    from outreach.planner import plan_due, plan_event
 
-    result = plan_event(event, load_config(config), url=db, sequence_name=sequence)
+    cfg = load_config(config)
+    if event:
+        result = plan_event(event, cfg, url=db, sequence_name=sequence, all_stages=all_stages)
+    elif sequence:
+        raise InputError("--sequence needs --event (the event to enroll in that sequence)")
+    else:
+        result = plan_due(cfg, url=db, all_stages=all_stages)
     out.print(
         f"enrolled {result.enrolled}, drafted {result.drafted}, blocked {result.blocked}, "
-        f"without email {result.no_email}"
+        f"skipped {result.skipped}, stopped {result.stopped}, suppressed {result.suppressed}, "
+        f"already in a sequence {result.superseded}, without email {result.no_email}"
     )
 
 
 @outbox_app.command("list")
-def outbox_list(db: DbOption = None) -> None:
-    """List messages in the outbox with their state and due date."""
+def outbox_list(
+    state: Annotated[str, typer.Option(help="Only messages in this state.")] = "",
+    event: EventOption = "",
+    db: DbOption = None,
+) -> None:
+    """List messages with their state, due time and subject (or why they are blocked)."""
     with session_scope(db) as session:
-        messages = session.scalars(sa.select(Message).order_by(Message.due_at, Message.id)).all()
-        table = Table(title=f"{len(messages)} messages")
-        for column in ("id", "to", "stage", "state", "due", "subject / reason"):
+        rows = outbox.messages(session, state, event)
+        table = Table(title=f"{len(rows)} messages")
+        for column in ("id", "to", "from", "stage", "state", "due (UTC)", "subject / reason"):
             table.add_column(column)
-        for m in messages:
+        for m in rows:
             table.add_row(
                 str(m.id),
                 m.to_addr,
-                m.stage,
+                m.from_addr,
+                f"{m.stage_index + 1}. {m.stage}",
                 m.state,
                 m.due_at.strftime("%Y-%m-%d %H:%M") if m.due_at else "",
-                m.subject if m.state != "blocked" else m.reason,
+                m.reason if m.state in ("blocked", "skipped", "cancelled", "failed") else m.subject,
             )
     out.print(table)
+
+
+@outbox_app.command("show")
+def outbox_show(
+    message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
+    db: DbOption = None,
+) -> None:
+    """Show one message in full: headers, state, reason and the plain-text body."""
+    with session_scope(db) as session:
+        m = outbox.get_message(session, message_id)
+        lines = [
+            f"Message {m.id}: {m.enrollment.sequence} stage {m.stage_index + 1} ({m.stage})",
+            f"State: {m.state}" + (f" ({m.reason})" if m.reason else ""),
+            f"Due: {m.due_at:%Y-%m-%d %H:%M} UTC (recipient's zone {m.timezone})"
+            if m.due_at
+            else "Due: -",
+            f"From: {m.from_name} <{m.from_addr}>",
+            f"To: {m.to_name} <{m.to_addr}>",
+            f"Subject: {m.subject}",
+            f"Message-ID: {m.message_id}",
+        ]
+        lines += [f"Attachment: {Path(a).name}" for a in m.attachments or []]
+        lines += ["", m.body_text]
+    out.print("\n".join(lines), markup=False, highlight=False)
+
+
+@outbox_app.command("preview")
+def outbox_preview(
+    message_id: Annotated[int | None, typer.Argument(help="One message id.")] = None,
+    event: EventOption = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write .eml files (open them in a mail client) for drafts and approved messages."""
+    cfg = load_config(config)
+    with session_scope(db) as session:
+        chosen = (
+            [outbox.get_message(session, message_id)]
+            if message_id is not None
+            else outbox.messages(session, "", event)
+        )
+        paths = outbox.preview(session, cfg, chosen)
+    for path in paths:
+        out.print(str(path), markup=False, highlight=False)
+    err.print(f"wrote {len(paths)} .eml files")
+
+
+@outbox_app.command("edit")
+def outbox_edit(
+    message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
+    subject: Annotated[str | None, typer.Option(help="New subject line.")] = None,
+    body_file: Annotated[
+        Path | None, typer.Option(help="File with the new plain-text body (keep the footer).")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Override the subject and/or body of one draft (it must be approved again)."""
+    if subject is None and body_file is None:
+        raise InputError("nothing to change: give --subject and/or --body-file")
+    text = None
+    if body_file is not None:
+        try:
+            text = body_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{body_file}: cannot read it ({exc.strerror})") from exc
+    with session_scope(db) as session:
+        message = outbox.edit(session, load_config(config), message_id, subject, text)
+        out.print(f"message {message.id} edited; approve it again to send it")
+
+
+@outbox_app.command("approve")
+def outbox_approve(
+    message_id: Annotated[int | None, typer.Argument(help="One draft's id.")] = None,
+    event: EventOption = "",
+    all_: Annotated[bool, typer.Option("--all", help="Approve every draft.")] = False,
+    resend: Annotated[
+        bool, typer.Option(help="Re-approve a failed message (check it did not go out).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Approve drafts for sending: one (ID), one event's (--event) or all (--all)."""
+    with session_scope(db) as session:
+        count = outbox.approve(session, message_id, event, all_, resend)
+    out.print(f"approved {count}")
+
+
+@outbox_app.command("send")
+def outbox_send(
+    send: Annotated[
+        bool, typer.Option("--send", help="Really send (default: dry run, .eml files only).")
+    ] = False,
+    ignore_window: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-window",
+            help="Send what is due now even outside the send window (caps and stop rules hold).",
+        ),
+    ] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Send approved messages whose time has come (a dry run unless --send)."""
+    from outreach.sending import send_due
+
+    result = send_due(load_config(config), url=db, send=send, ignore_window=ignore_window)
+    for path in result.files:
+        out.print(path, markup=False, highlight=False)
+    verb = "sent" if send else "dry run (not sent), .eml written"
+    out.print(
+        f"{verb}: {result.sent if send else result.dry_run}; failed {result.failed}, "
+        f"deferred {result.deferred}, waiting {result.waiting}, over the daily cap "
+        f"{result.capped}, cancelled {result.cancelled}, reconciled {result.reconciled}"
+    )

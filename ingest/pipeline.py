@@ -7,17 +7,19 @@ import hashlib
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from contacts.bulk import insert_rows, timestamp, to_json
 from contacts.errors import InputError
 from contacts.events import ensure_event
 from contacts.model import Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
-from contacts.records import RawRecord, Rejected, Sighting
+from contacts.records import RawRecord, Rejected
 from contacts.store import session_scope
 from ingest.scans import (
     csv_rows,
@@ -38,6 +40,10 @@ SIGHTING_FIELDS = (
     "phones", "company", "company_key", "title", "linkedin", "notes", "rating",
     "captured_by", "captured_at", "lead", "flags",
 )  # fmt: skip
+
+
+SIGHTINGS: sa.Table = SightingRow.__table__  # type: ignore[assignment]
+QUARANTINE: sa.Table = Quarantined.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -100,6 +106,9 @@ def resolve_badges(
 ) -> Iterator[RawRecord]:
     """Fill rows that carry only a badge ID (a lead export without contact data) from the roster."""
     for raw in records:
+        if roster is None and "badge_id" not in raw.values:
+            yield raw  # the common case: nothing to resolve
+            continue
         badge = raw.text("badge_id")
         named = raw.text("full_name") or raw.text("first_name") or raw.text("last_name")
         if badge and not (named or raw.many("emails") or raw.many("phones")) and not raw.problem:
@@ -126,13 +135,10 @@ def load_roster(path: str | Path | None) -> dict[str, RawRecord] | None:
     return index
 
 
-CHUNK = 2000  # rows per bulk INSERT
-
-
-def _sighting_row(item: Sighting, source_id: int, event_id: int) -> dict[str, object]:
-    row = {name: getattr(item, name) for name in SIGHTING_FIELDS}
-    row.update(source_file_id=source_id, event_id=event_id, created_at=utcnow())
-    return row
+CHUNK = 5000  # rows per executemany
+SIGHTING_COLUMNS = (*SIGHTING_FIELDS, "source_file_id", "event_id", "created_at")
+JSON_FIELDS = frozenset({"raw", "emails", "email_keys", "phones", "lead", "flags"})
+QUARANTINE_COLUMNS = ("source_file_id", "record", "reason", "raw", "created_at")
 
 
 def store_records(
@@ -142,10 +148,13 @@ def store_records(
     region: str,
     result: IngestResult,
 ) -> None:
-    """Normalize and bulk-insert every record as a sighting or a quarantined row."""
-    sightings: list[dict[str, object]] = []
-    rejected: list[dict[str, object]] = []
-    now = utcnow()
+    """Normalize and append every record as a sighting or a quarantined row."""
+    now = timestamp(session, utcnow())
+    tail = (source.id, source.event_id, now)
+    fields_of = attrgetter(*SIGHTING_FIELDS)
+    json_at = [i for i, name in enumerate(SIGHTING_FIELDS) if name in JSON_FIELDS]
+    sightings: list[tuple[object, ...]] = []
+    rejected: list[tuple[object, ...]] = []
     for raw in records:
         scans = int(raw.extra.get("scans") or 1)  # repeated scans of one badge: one record
         result.read += scans
@@ -154,19 +163,19 @@ def store_records(
         if isinstance(item, Rejected):
             result.quarantined += 1
             result.problems.append((item.record, item.reason))
-            rejected.append(
-                {"source_file_id": source.id, "record": item.record, "reason": item.reason,
-                 "raw": item.raw, "created_at": now}
-            )  # fmt: skip
-        else:
-            result.accepted += 1
-            sightings.append(_sighting_row(item, source.id, source.event_id))
+            rejected.append((source.id, item.record, item.reason, to_json(item.raw), now))
+            continue
+        result.accepted += 1
+        row = list(fields_of(item))
+        for index in json_at:
+            row[index] = to_json(row[index])
+        sightings.append((*row, *tail))
         if len(sightings) >= CHUNK:
-            session.execute(sa.insert(SightingRow), sightings)
+            insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
             sightings = []
-    for table, rows in ((SightingRow, sightings), (Quarantined, rejected)):
-        for start in range(0, len(rows), CHUNK):
-            session.execute(sa.insert(table), rows[start : start + CHUNK])
+    insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
+    for start in range(0, len(rejected), CHUNK):
+        insert_rows(session, QUARANTINE, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
 
 
 def ingest_file(

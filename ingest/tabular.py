@@ -113,32 +113,40 @@ def records_from_table(
     mapping = map_headers(headers, overrides)
     if not identifies_people(mapping):
         raise refuse_unknown_layout(name, headers)
-    plan = [(i, h, mapping.get(h), is_noise(h)) for i, h in enumerate(headers)]
+    # Per column: header and what to do with a cell ('emails'/'phones', a field, '' =
+    # lead metadata, None = noise kept only in raw).
+    plan: list[tuple[str, str | None]] = [
+        (h, mapping.get(h) or (None if is_noise(h) else "")) for h in headers
+    ]
     position = 0
     for row in rows:
-        cells = [_clean(v) for v in row]
+        cells = [v.strip() if v.__class__ is str else _clean(v) for v in row]
         if not any(cells):
             continue  # blank padding row: not a record
         position += 1
-        if len(cells) > len(headers):
-            plan += [(i, f"column {i + 1}", None, False) for i in range(len(plan), len(cells))]
+        if len(cells) > len(plan):
+            plan += [(f"column {i + 1}", "") for i in range(len(plan), len(cells))]
         raw: dict[str, str] = {}
-        values: dict[str, object] = {"emails": [], "phones": []}
+        emails: list[str] = []
+        phones: list[str] = []
+        values: dict[str, object] = {"emails": emails, "phones": phones}
         extra: dict[str, str] = {}
-        for index, header, field, noise in plan[: len(cells)]:
-            cell = cells[index]
+        for (header, field), cell in zip(plan, cells, strict=False):
             if not cell:
                 continue
             raw[header] = cell
-            if field in ("emails", "phones"):
-                for part in cell.split(MULTI_VALUE):
-                    if part.strip():
-                        values[field].append(part.strip())  # type: ignore[attr-defined]
+            if field == "emails" or field == "phones":
+                target = emails if field == "emails" else phones
+                if MULTI_VALUE in cell:
+                    target.extend(p.strip() for p in cell.split(MULTI_VALUE) if p.strip())
+                else:
+                    target.append(cell)
             elif field:
                 values.setdefault(field, cell)
-            elif "linkedin.com/" in cell.lower() and "linkedin" not in values:
+            elif ("linkedin.com/" in cell or "LinkedIn.com/" in cell) and "linkedin" not in values:
                 values["linkedin"] = cell  # e.g. Google's 'Website 1 - Value'
-            elif not noise:
+            elif field is not None:
                 extra[header] = cell
-        problem = skip_reason(str(values.pop("status", "")))
+        status = values.pop("status", None)
+        problem = skip_reason(str(status)) if status else None
         yield RawRecord(record=position, raw=raw, values=values, extra=extra, problem=problem)

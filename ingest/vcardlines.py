@@ -22,6 +22,7 @@ import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vobject.base import ParseError, parseLine
 
@@ -60,6 +61,16 @@ def physical_lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
+@lru_cache(maxsize=4096)
+def _kind(head: bytes) -> tuple[bool, bool, bool]:
+    """(is a content line, quoted-printable, base64) from the part before the first ':'."""
+    return (
+        bool(_CONTENT.match(head + b":")),
+        bool(_QP.search(head)),
+        bool(_B64.search(head + b":")),
+    )
+
+
 def logical_lines(data: bytes) -> Iterator[bytes]:
     """Unfolded content lines (still bytes: the charset is per property)."""
     current: bytes | None = None
@@ -76,15 +87,17 @@ def logical_lines(data: bytes) -> Iterator[bytes]:
                 continue  # base64 written on unindented lines: skipped, never decoded
             yield current
             current = None
-        if not line.strip():
-            b64 = False  # a blank line ends a 2.1 base64 value
-            continue
-        if line.lstrip().startswith(b"#") or not _CONTENT.match(line):
-            continue  # comment line, or a stray line that is not a content line
-        current = line.lstrip()
-        head = current.split(b":", 1)[0]
-        qp = bool(_QP.search(head))
-        b64 = bool(_B64.search(head + b":"))
+        if line[:1] in (b" ", b"\t", b"#", b""):
+            line = line.lstrip()
+            if not line:
+                b64 = False  # a blank line ends a 2.1 base64 value
+                continue
+            if line[:1] == b"#":
+                continue  # comment line
+        colon = line.find(b":")
+        content, qp, b64 = _kind(line[:colon]) if colon > 0 else (False, False, False)
+        if content:
+            current = line
     if current is not None:
         yield current
 
@@ -149,7 +162,9 @@ def split_structured(text: str) -> list[str]:
     return [unescape(p) for p in parts]
 
 
+@lru_cache(maxsize=4096)
 def _params(head: str) -> dict[str, list[str]]:
+    """Parameters of a content line's head, parsed by vobject (heads repeat: cached)."""
     try:
         _, pairs, _, _ = parseLine(head + ":")
     except ParseError:
@@ -161,24 +176,37 @@ def _params(head: str) -> dict[str, list[str]]:
             key = "ENCODING" if bare in ("QUOTED-PRINTABLE", "BASE64", "8BIT") else "TYPE"
             params.setdefault(key, []).append(bare)
         else:
-            params.setdefault(pair[0].upper(), []).extend(v for v in pair[1:] if v)
+            key = pair[0].upper()
+            values = [v.upper() if key == "ENCODING" else v for v in pair[1:] if v]
+            params.setdefault(key, []).extend(values)
     return params
 
 
-def parse_property(line: bytes) -> Property | None:
-    """A content line as a `Property`; binary and unused values are not decoded."""
-    found = _NAME.match(line)
+@lru_cache(maxsize=4096)
+def _head(head: bytes) -> tuple[str, str, bool, dict[str, list[str]]] | None:
+    """(NAME, group, read the value?, parameters) of a line's head; None if no name."""
+    found = _NAME.match(head)
     if not found:
         return None
     name = found.group(2).upper()
     group = (found.group(1) or b"").decode("ascii", "replace")
+    if name in BINARY or (name not in WANTED and not name.startswith(b"X-")):
+        return name.decode(), group, False, {}
+    return name.decode(), group, True, _params(head.decode("utf-8", errors="replace"))
+
+
+def parse_property(line: bytes) -> Property | None:
+    """A content line as a `Property`; binary and unused values are not decoded."""
     head, value = _split_head(line)
-    if name in BINARY:
-        return Property(name.decode(), f"[{len(value)} bytes not read]", group)
-    if name not in WANTED and not name.startswith(b"X-"):
-        return Property(name.decode(), value.decode("utf-8", "replace")[:500], group)
-    params = _params(head.decode("utf-8", errors="replace"))
-    if "QUOTED-PRINTABLE" in (e.upper() for e in params.get("ENCODING", [])):
+    info = _head(head)
+    if info is None:
+        return None
+    name, group, wanted, params = info
+    if not wanted:
+        if name.encode() in BINARY:
+            return Property(name, f"[{len(value)} bytes not read]", group)
+        return Property(name, value[:500].decode("utf-8", "replace"), group)
+    if "QUOTED-PRINTABLE" in params.get("ENCODING", ()):
         value = quopri.decodestring(value)
-    charset = (params.get("CHARSET") or [""])[0]
-    return Property(name.decode(), decode_value(value, charset).strip("\r\n"), group, params)
+    charset = params["CHARSET"][0] if params.get("CHARSET") else ""
+    return Property(name, decode_value(value, charset).strip("\r\n"), group, params)

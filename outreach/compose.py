@@ -6,6 +6,8 @@ can never add or change a header.
 
 from __future__ import annotations
 
+import datetime as dt
+import mimetypes
 import os
 import re
 from email.headerregistry import Address
@@ -35,22 +37,34 @@ def list_unsubscribe(from_addr: str, url: str = "") -> str:
     return f"{value}, <{header_safe(url)}>" if url else value
 
 
-def build_email(
-    message: Message, from_name: str, to_name: str, unsubscribe_url: str = ""
-) -> EmailMessage:
-    """The full MIME message for an outbox row (what is previewed is what is sent)."""
+def build_email(message: Message, unsubscribe_url: str = "") -> EmailMessage:
+    """The full MIME message for an outbox row (what is previewed is what is sent).
+
+    multipart/mixed (when there are attachments) > multipart/alternative (text/plain,
+    text/html); one Message-ID, the deterministic one stored on the row.
+    """
     mail = EmailMessage()
-    mail["From"] = mailbox(from_name, message.from_addr)
-    mail["To"] = mailbox(to_name, message.to_addr)
+    mail["From"] = mailbox(message.from_name or "", message.from_addr)
+    mail["To"] = mailbox(message.to_name or "", message.to_addr)
     mail["Subject"] = header_safe(message.subject)
-    mail["Date"] = format_datetime((message.sent_at or utcnow()).replace(tzinfo=None), usegmt=False)
+    mail["Date"] = format_datetime(
+        (message.sent_at or utcnow()).replace(tzinfo=dt.UTC), usegmt=True
+    )
     mail["Message-ID"] = message.message_id
     mail["List-Unsubscribe"] = list_unsubscribe(message.from_addr, unsubscribe_url)
     if unsubscribe_url:
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail.set_content(message.body_text)
+    # quoted-printable keeps the message 7-bit clean for any server, with short lines.
+    mail.set_content(message.body_text, cte="quoted-printable")
     if message.body_html:
-        mail.add_alternative(message.body_html, subtype="html")
+        mail.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
+    for name in message.attachments or []:
+        path = Path(name)
+        kind, _ = mimetypes.guess_type(path.name)
+        maintype, _, subtype = (kind or "application/octet-stream").partition("/")
+        mail.add_attachment(
+            path.read_bytes(), maintype=maintype, subtype=subtype, filename=header_safe(path.name)
+        )
     return mail
 
 

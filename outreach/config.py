@@ -7,6 +7,7 @@ environment, never from the committed file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -44,7 +45,63 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
     Setting("smtp.password", "", "FOLLOWUP_SMTP_PASSWORD", "SMTP password (environment only)"),
     Setting("smtp.security", "starttls", "FOLLOWUP_SMTP_SECURITY", "none, starttls or ssl"),
+    Setting("smtp.timeout", 30, "FOLLOWUP_SMTP_TIMEOUT", "Seconds before an SMTP call gives up"),
+    Setting(
+        "smtp.ca_file", "", "FOLLOWUP_SMTP_CA_FILE", "Extra CA certificate (PEM) to trust for TLS"
+    ),
+    Setting("smtp.retries", 3, "FOLLOWUP_SMTP_RETRIES", "Retries of a transient SMTP error"),
+    Setting("smtp.backoff", 2.0, "FOLLOWUP_SMTP_BACKOFF", "First retry delay (s); doubles"),
+    Setting(
+        "send.window",
+        "09:00-17:00",
+        "FOLLOWUP_SEND_WINDOW",
+        "Hours (recipient's time zone, business days) when mail may go out",
+    ),
+    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)"),
+    Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends"),
+    Setting("imap.host", "", "FOLLOWUP_IMAP_HOST", "IMAP server read for replies and bounces"),
+    Setting("imap.port", 993, "FOLLOWUP_IMAP_PORT", "IMAP port (993 ssl, 143 starttls/none)"),
+    Setting("imap.user", "", "FOLLOWUP_IMAP_USER", "IMAP login, usually your address"),
+    Setting("imap.password", "", "FOLLOWUP_IMAP_PASSWORD", "IMAP password (environment only)"),
+    Setting("imap.security", "ssl", "FOLLOWUP_IMAP_SECURITY", "none, starttls or ssl"),
+    Setting(
+        "imap.cafile",
+        "",
+        "FOLLOWUP_IMAP_CAFILE",
+        "CA certificate (PEM) to trust for a self-signed server (default: the system's)",
+    ),
+    Setting("imap.folders", "INBOX", "FOLLOWUP_IMAP_FOLDERS", "Folders to read, comma-separated"),
+    Setting("imap.timeout", 30, "FOLLOWUP_IMAP_TIMEOUT", "Seconds to wait for the IMAP server"),
+    Setting(
+        "imap.mark_seen",
+        False,
+        "FOLLOWUP_IMAP_MARK_SEEN",
+        "Mark handled replies/bounces as read (default: leave the mailbox untouched)",
+    ),
+    Setting(
+        "replies.window_days",
+        90,
+        "FOLLOWUP_REPLY_WINDOW_DAYS",
+        "A mail from a contact's address counts as a reply if we wrote to them this recently",
+    ),
+    Setting(
+        "replies.pause_days", 7, "FOLLOWUP_PAUSE_DAYS", "Days an out-of-office pauses a sequence"
+    ),
+    Setting(
+        "bounces.soft_limit",
+        3,
+        "FOLLOWUP_SOFT_BOUNCE_LIMIT",
+        "Soft bounces (4.x.x) of one address before it is suppressed",
+    ),
+    Setting(
+        "bounces.use_other_address",
+        False,
+        "FOLLOWUP_BOUNCE_USE_OTHER_ADDRESS",
+        "After a hard bounce, go on with the contact's other good address (else stop)",
+    ),
 )
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 SECRET_ENV = {"FOLLOWUP_SMTP_PASSWORD", "FOLLOWUP_IMAP_PASSWORD"}
 
 
@@ -66,6 +123,24 @@ class Config:
     @property
     def senders(self) -> dict[str, Any]:
         return dict(self.tree.get("senders", {}))
+
+    @property
+    def events(self) -> dict[str, Any]:
+        """Per-event settings: `[events.<slug>]` with `sender` and `sequence`."""
+        return dict(self.tree.get("events", {}))
+
+    @property
+    def holidays(self) -> frozenset[dt.date]:
+        """`[send] holidays = ["2026-12-25", ...]`: days that are not business days."""
+        days = set()
+        for value in self.tree.get("send", {}).get("holidays", []):
+            try:
+                days.add(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(
+                    f"{self.path}: [send] holidays: {value!r} is not a date; write YYYY-MM-DD"
+                ) from exc
+        return frozenset(days)
 
 
 def _lookup(tree: dict[str, Any], dotted: str) -> Any:
@@ -112,7 +187,18 @@ def load_config(explicit: str | Path | None = None) -> Config:
         value = os.environ.get(setting.env, from_file)
         if value is None:
             value = setting.default
-        if isinstance(setting.default, int) and not isinstance(value, int):
+        if isinstance(setting.default, float) and not isinstance(value, int | float):
+            try:
+                value = float(value)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"{setting.env}={value!r}: {setting.name} must be a number"
+                ) from exc
+        if isinstance(setting.default, bool) and not isinstance(value, bool):
+            if str(value).strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+                raise ConfigError(f"{setting.env}={value!r}: {setting.name} must be true or false")
+            value = str(value).strip().lower() in TRUE_WORDS
+        elif isinstance(setting.default, int) and not isinstance(value, int):
             try:
                 value = int(value)
             except ValueError as exc:

@@ -26,8 +26,9 @@ from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
-from outreach.planner import SEND_HOUR, stage_message
+from outreach.planner import unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
+from outreach.staging import stage_message
 
 SEQUENCE = "keep-in-touch"
 UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -159,6 +160,9 @@ def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     return sorted(reminders, key=lambda r: (r.due_on, r.contact_id))
 
 
+CHECK_IN_TIME = dt.time(9)  # a check-in falls due at 09:00 on its day; sending applies windows
+
+
 def _latest_sighting(session: Session, contact_id: int) -> SightingRow:
     return session.scalars(
         sa.select(SightingRow)
@@ -200,15 +204,13 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
                 .where(Message.contact_id == reminder.contact_id, Message.state == "sent")
                 .order_by(Message.sent_at.desc(), Message.id.desc())
             ).first()
-            message = stage_message(session, enrollment, rounds, 0, sighting, config, previous)
-            message.due_at = dt.datetime.combine(today, dt.time(SEND_HOUR))
+            message = stage_message(enrollment, rounds, 0, config, previous)
+            message.enrollment = enrollment
+            message.due_at = dt.datetime.combine(today, CHECK_IN_TIME)
+            session.add(message)
+            session.flush()
             if message.state == "drafted":
-                mail = build_email(
-                    message,
-                    str(config.get("sender.name")),
-                    enrollment.contact.full_name,
-                    str(config.get("sender.unsubscribe_url")),
-                )
+                mail = build_email(message, unsubscribe_url(config, message))
                 name = slugify(enrollment.contact.full_name or "contact")[:40]
                 path = (
                     outbox / SEQUENCE / f"{message.contact_id:05d}-{today.isoformat()}-{name}.eml"

@@ -1,32 +1,41 @@
-"""Planning: enroll an event's contacts in its sequence and stage the due drafts.
+"""Planning: enroll an event's contacts in a sequence and stage each next stage as it falls due.
 
-Each staged message is rendered at once; a message that cannot render is `blocked` with
-the reason (and is never sent). Drafts are also written as .eml files to the outbox.
+- `plan_event` enrolls everyone seen at one event (one enrollment per contact: a contact
+  already in another event's active sequence is not started on a second, parallel one) and
+  stages their first stage.
+- `plan_due` walks every active enrollment, across events, and stages the next stage once
+  the previous one has been sent (or skipped). With `all_stages` every remaining stage is
+  drafted up front so a person can review the whole conversation; each is re-checked
+  against the stop rules and its timing when it is sent.
+
+Drafts are rendered at once and written as .eml files to the outbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from contacts.errors import RenderError
 from contacts.events import find_event, slugify
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
 from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
-from outreach.render import render
-from outreach.sequences import Sequence, Stage, get_sequence
-from outreach.timing import add_business_days
+from outreach.senders import resolve_sender
+from outreach.sequences import Sequence, get_sequence, unmet
+from outreach.staging import facts_for, make_message_id, stage_message
 
-SEND_HOUR = 9  # drafts fall due at 09:00 on their day; the mailer applies send windows
+__all__ = ["PlanResult", "make_message_id", "plan_due", "plan_event"]
+
+STOPPED = ("replied", "unsubscribed", "bounced")  # contact statuses that end a sequence
+# Previous-stage states that let the next stage be staged (all_stages: also the unsent ones).
+GO_ON = ("sent", "skipped")
+GO_ON_UP_FRONT = ("sent", "skipped", "drafted", "approved", "planned")
 
 
 @dataclass
@@ -34,63 +43,38 @@ class PlanResult:
     enrolled: int = 0
     drafted: int = 0
     blocked: int = 0
+    skipped: int = 0
     no_email: int = 0
+    stopped: int = 0
+    superseded: int = 0
     eml_files: int = 0
     suppressed: int = 0
 
 
-def make_message_id(event: str, sequence: str, stage: str, email_key: str, domain: str) -> str:
-    """A deterministic Message-ID: the same contact, event and stage always give the same id."""
-    digest = hashlib.sha256(f"{event}|{sequence}|{stage}|{email_key}".encode()).hexdigest()[:32]
-    return f"<{digest}@{domain or 'followup.invalid'}>"
-
-
-def _context(
-    contact: Contact,
-    event: Event,
-    sighting: SightingRow,
-    config: Config,
-    stage: Stage,
-    index: int,
-    previous: Message | None,
-) -> dict[str, Any]:
-    primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
-    return {
-        "contact": {
-            "full_name": contact.full_name,
-            "first_name": contact.first_name,
-            "last_name": contact.last_name,
-            "company": contact.company,
-            "title": contact.title,
-            "email": primary.email,
-        },
-        "event": {"name": event.name, "date": event.date},
-        "sighting": {
-            "notes": sighting.notes,
-            "rating": sighting.rating,
-            "captured_by": sighting.captured_by,
-            "company": sighting.company,
-            "title": sighting.title,
-            "lead": dict(sighting.lead or {}),
-        },
-        "sender": {
-            "name": config.get("sender.name"),
-            "email": config.get("sender.email"),
-            "signature": config.get("sender.signature"),
-        },
-        "stage": {"name": stage.name, "number": index + 1},
-        "previous": {"subject": previous.subject, "sent_at": previous.sent_at}
-        if previous
-        else None,
-    }
-
-
-def _eml_path(outbox: Path, event: Event, message: Message, contact: Contact) -> Path:
-    name = slugify(contact.full_name or "contact")[:40]
+def eml_path(outbox: Path, message: Message) -> Path:
+    name = slugify(message.to_name or "contact")[:40]
+    slug = message.enrollment.event.slug
     return (
-        outbox / event.slug / f"{message.contact_id:05d}-{message.stage_index + 1}-"
-        f"{message.stage}-{name}.eml"
+        outbox
+        / slug
+        / f"{message.contact_id:05d}-{message.stage_index + 1}-{message.stage}-{name}.eml"
     )
+
+
+def write_draft(message: Message, config: Config) -> Path:
+    """Write (or rewrite) the .eml of a message; what is previewed is what is sent."""
+    path = eml_path(private_dir(Path(config.get("outbox"))), message)
+    mail = build_email(message, unsubscribe_url(config, message))
+    message.eml_path = str(write_eml(mail, path))
+    return path
+
+
+def unsubscribe_url(config: Config, message: Message) -> str:
+    sighting = message.enrollment.sighting
+    sender = resolve_sender(
+        config, message.enrollment.event.slug, sighting.captured_by if sighting else ""
+    )
+    return sender.unsubscribe_url
 
 
 def _richness(row: SightingRow) -> tuple[bool, bool, bool, int]:
@@ -115,112 +99,137 @@ def _sightings_at(session: Session, event: Event) -> dict[Contact, SightingRow]:
     return found
 
 
-def stage_message(
-    session: Session,
-    enrollment: Enrollment,
-    sequence: Sequence,
-    index: int,
-    sighting: SightingRow,
-    config: Config,
-    previous: Message | None,
-) -> Message:
-    """Create and render the message for one stage of one enrollment."""
-    stage = sequence.stages[index]
-    contact, event = enrollment.contact, enrollment.event
-    primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
-    from_addr = str(config.get("sender.email"))
-    base = (
-        previous.due_at.date()
-        if previous and previous.due_at and stage.after == "previous"
-        else (event.date or dt.date.today())
+def sequence_for(config: Config, event: Event, explicit: str = "") -> Sequence:
+    """`--sequence`, else `[events.<slug>] sequence`, else the event's, else the default."""
+    name = (
+        explicit
+        or str(config.events.get(event.slug, {}).get("sequence", ""))
+        or event.sequence
+        or str(config.get("defaults.sequence"))
     )
-    due = dt.datetime.combine(add_business_days(base, stage.delay), dt.time(SEND_HOUR))
-    message = Message(
-        enrollment_id=enrollment.id,
-        contact_id=contact.id,
-        stage=stage.name,
-        stage_index=index,
-        due_at=due,
-        to_addr=primary.email,
-        from_addr=from_addr,
-        message_id=make_message_id(
-            event.slug, sequence.name, stage.name, primary.email_key, from_addr.rpartition("@")[2]
-        ),
-    )
-    try:
-        rendered = render(
-            config.get("templates"),
-            sequence.name,
-            stage.template,
-            _context(contact, event, sighting, config, stage, index, previous),
+    return get_sequence(config, name)
+
+
+def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResult) -> None:
+    for contact, sighting in _sightings_at(session, event).items():
+        if not contact.emails:
+            result.no_email += 1
+            continue
+        primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
+        if is_suppressed(session, primary.email):  # also people who asked to be forgotten
+            result.suppressed += 1
+            continue
+        mine = session.scalars(
+            sa.select(Enrollment).where(Enrollment.contact_id == contact.id)
+        ).all()
+        if any(e.event_id == event.id for e in mine):
+            continue
+        enrollment = Enrollment(
+            contact_id=contact.id,
+            event_id=event.id,
+            sequence=sequence.name,
+            sighting_id=sighting.id,
         )
-    except RenderError as exc:
-        message.state, message.reason = "blocked", str(exc)
-    else:
-        message.state = "drafted"
-        message.subject, message.body_text, message.body_html = (
-            rendered.subject,
-            rendered.text,
-            rendered.html,
-        )
-    session.add(message)
+        running = [e for e in mine if e.state == "active"]
+        if running:
+            # One conversation at a time: never two parallel sequences to one person.
+            enrollment.state = "superseded"
+            enrollment.reason = f"already in {running[0].sequence} for {running[0].event.name}"
+            result.superseded += 1
+        else:
+            result.enrolled += 1
+        session.add(enrollment)
     session.flush()
-    return message
+
+
+def _advance(
+    session: Session, enrollment: Enrollment, config: Config, all_stages: bool, result: PlanResult
+) -> None:
+    """Stage the next stage(s) of one enrollment when they may be staged."""
+    contact = enrollment.contact
+    if contact.status in STOPPED:
+        enrollment.state, enrollment.reason = "stopped", f"contact {contact.status}"
+        result.stopped += 1
+        return
+    if contact.status == "paused" or not contact.emails:
+        return
+    sequence = get_sequence(config, enrollment.sequence)
+    messages = session.scalars(
+        sa.select(Message)
+        .where(Message.enrollment_id == enrollment.id)
+        .order_by(Message.stage_index)
+    ).all()
+    previous = messages[-1] if messages else None
+    if previous is not None and previous.state == "cancelled":
+        enrollment.state, enrollment.reason = "stopped", previous.reason
+        return
+    if previous is None and is_suppressed(session, contact.emails[0].email):
+        result.stopped += 1
+        return
+    allowed = GO_ON_UP_FRONT if all_stages else GO_ON
+    facts = facts_for(enrollment)
+    index = previous.stage_index + 1 if previous else 0
+    while index < len(sequence.stages):
+        if previous is not None and previous.state not in allowed:
+            return
+        reason = unmet(sequence.stages[index].condition, facts)
+        message = stage_message(enrollment, sequence, index, config, previous, reason)
+        message.enrollment = enrollment
+        session.add(message)
+        session.flush()
+        if message.state == "drafted":
+            write_draft(message, config)
+            result.drafted += 1
+            result.eml_files += 1
+        else:
+            setattr(result, message.state, getattr(result, message.state) + 1)
+        previous, index = message, index + 1
+        if message.state == "drafted" and not all_stages:
+            return
+    if previous is not None and all(m.state in ("sent", "skipped") for m in [*messages, previous]):
+        enrollment.state = "done"
+
+
+def _active(session: Session, event: Event | None = None) -> list[Enrollment]:
+    query = (
+        sa.select(Enrollment)
+        .where(Enrollment.state == "active")
+        .options(selectinload(Enrollment.contact).selectinload(Contact.emails))
+        .order_by(Enrollment.id)
+    )
+    if event is not None:
+        query = query.where(Enrollment.event_id == event.id)
+    return list(session.scalars(query))
 
 
 def plan_event(
-    event_name: str, config: Config, url: str | None = None, sequence_name: str = ""
+    event_name: str,
+    config: Config,
+    url: str | None = None,
+    sequence_name: str = "",
+    all_stages: bool = False,
 ) -> PlanResult:
-    """Enroll everyone seen at the event and stage each enrollment's first due stage."""
+    """Enroll everyone seen at the event and stage each enrollment's due stage."""
     result = PlanResult()
-    outbox = private_dir(Path(config.get("outbox")))
     with session_scope(url) as session:
         event = find_event(session, event_name)
-        sequence = get_sequence(
-            config, sequence_name or event.sequence or config.get("defaults.sequence")
-        )
-        for contact, sighting in _sightings_at(session, event).items():
-            if not contact.emails:
-                result.no_email += 1
-                continue
-            primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
-            if is_suppressed(session, primary.email):  # also people who asked to be forgotten
-                result.suppressed += 1
-                continue
-            enrollment = session.scalar(
-                sa.select(Enrollment).where(
-                    Enrollment.contact_id == contact.id,
-                    Enrollment.event_id == event.id,
-                    Enrollment.sequence == sequence.name,
-                )
-            )
-            if enrollment is None:
-                enrollment = Enrollment(
-                    contact_id=contact.id,
-                    event_id=event.id,
-                    sequence=sequence.name,
-                    sighting_id=sighting.id,
-                )
-                session.add(enrollment)
-                session.flush()
-                result.enrolled += 1
-            if session.scalar(
-                sa.select(Message.id).where(
-                    Message.enrollment_id == enrollment.id, Message.stage_index == 0
-                )
-            ):
-                continue
-            message = stage_message(session, enrollment, sequence, 0, sighting, config, None)
-            if message.state == "blocked":
-                result.blocked += 1
-                continue
-            result.drafted += 1
-            mail = build_email(
-                message,
-                str(config.get("sender.name")),
-                contact.full_name,
-                str(config.get("sender.unsubscribe_url")),
-            )
-            message.eml_path = str(write_eml(mail, _eml_path(outbox, event, message, contact)))
-            result.eml_files += 1
+        _enroll(session, event, sequence_for(config, event, sequence_name), result)
+        for enrollment in _active(session, event):
+            _advance(session, enrollment, config, all_stages, result)
+    return result
+
+
+def plan_due(
+    config: Config, url: str | None = None, now: dt.datetime | None = None, all_stages: bool = False
+) -> PlanResult:
+    """Stage every enrolled contact's next stage as it falls due, across events.
+
+    `now` is accepted for symmetry with `send_due` and flows; staging does not depend on
+    the clock (each staged message carries its own due time, checked when it is sent).
+    """
+    del now  # the due time is computed per message and enforced by sending
+    result = PlanResult()
+    with session_scope(url) as session:
+        for enrollment in _active(session):
+            _advance(session, enrollment, config, all_stages, result)
     return result

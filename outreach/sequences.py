@@ -1,7 +1,18 @@
-"""Sequences: named lists of stages read from the configuration file."""
+"""Sequences: named lists of stages read from the configuration file.
+
+A stage's `condition` is one or more terms joined by " and ":
+
+- `has-notes` / `no-notes`: the sighting at this event has booth notes (or not);
+- `rating>=N`: the lead rating is a number of at least N (`rating=hot` for a word rating);
+- `first-time` / `met-before`: the contact was (not) seen at an earlier event.
+
+A stage whose condition does not hold is `skipped` with the reason, and the sequence
+moves on to the next stage.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +37,55 @@ class Sequence:
     stages: tuple[Stage, ...]
 
 
+_TERM = re.compile(r"^(has-notes|no-notes|first-time|met-before|rating(>=|=)(\S+))$")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a condition may look at for one contact at one event."""
+
+    notes: str
+    rating: str
+    met_before: bool
+
+
+def _terms(condition: str) -> list[str]:
+    return [t.strip() for t in condition.split(" and ") if t.strip()]
+
+
+def check_condition(condition: str, where: str) -> None:
+    for term in _terms(condition):
+        if not _TERM.match(term):
+            raise ConfigError(
+                f"{where}: condition term {term!r} is unknown; use has-notes, no-notes, "
+                "rating>=N, rating=WORD, first-time or met-before (joined by ' and ')"
+            )
+
+
+def _holds(term: str, facts: Facts) -> bool:
+    if term in ("has-notes", "no-notes"):
+        return bool(facts.notes.strip()) == (term == "has-notes")
+    if term in ("first-time", "met-before"):
+        return facts.met_before == (term == "met-before")
+    match = _TERM.match(term)
+    assert match is not None  # validated when the sequence was loaded
+    op, wanted = match.group(2), match.group(3)
+    if op == "=":
+        return facts.rating.strip().casefold() == wanted.casefold()
+    try:
+        return float(facts.rating) >= float(wanted)
+    except ValueError:
+        return False
+
+
+def unmet(condition: str, facts: Facts) -> str:
+    """'' when the condition holds, else the first term that does not (the skip reason)."""
+    for term in _terms(condition):
+        if not _holds(term, facts):
+            return f"condition {term!r} not met"
+    return ""
+
+
 def _stage(seq: str, index: int, item: dict[str, Any]) -> Stage:
     where = f"followup.toml [sequences.{seq}] stage {index + 1}"
     try:
@@ -39,12 +99,14 @@ def _stage(seq: str, index: int, item: dict[str, Any]) -> Stage:
         delay = int(item.get("delay", 1))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: delay must be a whole number of business days") from exc
+    condition = str(item.get("condition", ""))
+    check_condition(condition, where)
     return Stage(
         name=name,
         template=str(item.get("template", name)),
         delay=delay,
         after=after,
-        condition=str(item.get("condition", "")),
+        condition=condition,
         attachments=tuple(str(a) for a in item.get("attachments", ())),
     )
 

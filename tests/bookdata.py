@@ -9,13 +9,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contacts.match import match_pending
-from contacts.model import Contact, ContactEmail, Enrollment, Event, Message, SightingRow
+from contacts.model import Contact, ContactEmail, Enrollment, Event, Message
 from contacts.stoprules import set_status
 from contacts.store import session_scope
 from ingest.pipeline import ingest_file
 from outreach.config import Config, load_config
-from outreach.planner import plan_event, stage_message
+from outreach.planner import plan_event
 from outreach.sequences import get_sequence
+from outreach.staging import stage_message
 from tests.conftest import DATA, ROOT, SAMPLES
 
 SPRING = "Spring Fair"
@@ -79,10 +80,9 @@ def stage_next(url: str, tmp_path: Path, event: str, address: str) -> None:
         ).first()
         assert previous is not None
         enrollment = previous.enrollment
-        sighting = session.get_one(SightingRow, enrollment.sighting_id)
         sequence = get_sequence(config, enrollment.sequence)
         index = previous.stage_index + 1
-        stage_message(session, enrollment, sequence, index, sighting, config, previous)
+        session.add(stage_message(enrollment, sequence, index, config, previous))
 
 
 def set_statuses(url: str, statuses: dict[str, str]) -> None:

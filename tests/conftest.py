@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from contacts import store
+from tests.dovecot import dovecot, imap_account  # noqa: F401  (IMAP server fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples" / "spring-fair"

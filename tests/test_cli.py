@@ -72,6 +72,7 @@ def test_json_export_lists_every_sample_record_exactly_once(project: Path, cli) 
         "phones",
         "company",
         "title",
+        "status",
         "events",
         "sightings",
         "messages",

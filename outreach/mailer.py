@@ -1,0 +1,251 @@
+"""The mailer: the only module that talks SMTP (through yagmail's connection).
+
+yagmail is used for what it does well (connecting, STARTTLS/SSL, login); its traps are
+avoided on purpose:
+
+- we compose the MIME message ourselves (`outreach.compose`), so the text/plain part is
+  real text and the one Message-ID is our deterministic one;
+- TLS is verified with `ssl.create_default_context()` (plus `smtp.ca_file` for a private
+  CA), and every connection has a timeout;
+- nothing here is touched by a dry run, so a dry run needs no network;
+- a login name without "@" is passed so that yagmail does not append "@gmail.com".
+
+We drive the SMTP transaction ourselves (MAIL, RCPT, DATA) so every failure is known to
+have happened *before* the server could have the message (safe to retry: transient 4xx
+and lost connections are retried with backoff) or *while* it was receiving it (ambiguous:
+never retried, so a message is sent at most once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import yagmail
+
+from contacts.errors import SendError
+from outreach.config import Config
+
+SECURITY = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    security: str
+    timeout: float
+    ca_file: str
+    retries: int
+    backoff: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> SmtpSettings:
+        """Settings from followup.toml + FOLLOWUP_SMTP_*; the password from the environment
+        or the keyring (service "followup"), never from a file."""
+        security = str(config.get("smtp.security")).lower()
+        if security not in SECURITY:
+            raise SendError(f"smtp.security = {security!r}: use none, starttls or ssl")
+        user = str(config.get("smtp.user"))
+        password = str(config.get("smtp.password") or os.environ.get("FOLLOWUP_SMTP_PASSWORD", ""))
+        if user and not password:
+            password = _keyring_password(user)
+        return cls(
+            host=str(config.get("smtp.host")),
+            port=int(config.get("smtp.port")),
+            user=user,
+            password=password,
+            security=security,
+            timeout=float(config.get("smtp.timeout")),
+            ca_file=str(config.get("smtp.ca_file")),
+            retries=int(config.get("smtp.retries")),
+            backoff=float(config.get("smtp.backoff")),
+        )
+
+
+def _keyring_password(user: str) -> str:
+    try:
+        import keyring  # optional: `pip install keyring`
+    except ImportError:
+        keyring = None
+    password = keyring.get_password("followup", user) if keyring else None
+    if not password:
+        raise SendError(
+            f"SMTP user {user!r} has no password: set FOLLOWUP_SMTP_PASSWORD, or store it "
+            f"with `keyring set followup {user}`"
+        )
+    return str(password)
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """A verifying TLS context; `ca_file` adds a private CA to the system's trust."""
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise SendError(f"smtp.ca_file {ca_file}: cannot load it as PEM ({exc})") from exc
+    return context
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one message: sent | rejected | deferred | unknown."""
+
+    status: str
+    detail: str = ""
+
+
+class _Transient(Exception):
+    """Nothing was handed over; trying again is safe."""
+
+
+def _code_text(code: int, reply: bytes | str) -> str:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    return f"{code} {' '.join(text.split())}"
+
+
+class Mailer:
+    """One SMTP session reused for a batch; reconnects after a lost connection."""
+
+    def __init__(self, settings: SmtpSettings, sleep: Callable[[float], None] = time.sleep):
+        self.settings = settings
+        self.sleep = sleep
+        self._yag: yagmail.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._yag is not None:
+            self._yag.close()
+            self._yag = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if self._yag is not None:
+            return self._yag.smtp
+        context = tls_context(s.ca_file)
+        extra: dict[str, object] = {"timeout": s.timeout}
+        if s.security == "ssl":
+            extra["context"] = context
+        login = s.user or "followup@localhost"
+        yag = yagmail.SMTP(
+            # NOTE: a plain string without "@" would become "<user>@gmail.com" in yagmail;
+            # the one-entry {user: alias} form keeps the login name exactly as configured.
+            user={login: login},
+            password=s.password or None,
+            host=s.host,
+            port=s.port,
+            smtp_ssl=s.security == "ssl",
+            smtp_starttls={"context": context} if s.security == "starttls" else False,
+            smtp_skip_login=not s.user,
+            soft_email_validation=False,
+            **extra,
+        )
+        where = f"SMTP {s.host}:{s.port} ({s.security})"
+        try:
+            yag.login()
+        except ssl.SSLCertVerificationError as exc:
+            raise SendError(
+                f"{where}: the server's TLS certificate is not trusted ({exc.verify_message}); "
+                "for a private CA set smtp.ca_file (FOLLOWUP_SMTP_CA_FILE)"
+            ) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            raise SendError(
+                f"{where}: login as {s.user!r} refused "
+                f"({_code_text(exc.smtp_code, exc.smtp_error)}); "
+                "check FOLLOWUP_SMTP_USER and FOLLOWUP_SMTP_PASSWORD"
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise SendError(
+                f"{where}: {exc}; set smtp.security (FOLLOWUP_SMTP_SECURITY) to what the "
+                "server offers"
+            ) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise _Transient(f"{where}: cannot connect ({exc or type(exc).__name__})") from exc
+        self._yag = yag
+        return yag.smtp
+
+    def _drop(self) -> None:
+        if self._yag is not None:
+            with contextlib.suppress(OSError):
+                self._yag.smtp.close()
+            self._yag = None
+
+    def _transaction(self, mail: EmailMessage, sender: str, recipient: str) -> Delivery:
+        try:
+            smtp = self._connect()
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(sender)
+            if code != 250:
+                smtp.rset()
+                if 400 <= code < 500:
+                    raise _Transient(f"MAIL FROM refused: {_code_text(code, reply)}")
+                raise SendError(
+                    f"the server refuses the sender {sender}: {_code_text(code, reply)}"
+                )
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                smtp.rset()
+                if 400 <= code < 500:
+                    raise _Transient(f"RCPT TO refused: {_code_text(code, reply)}")
+                return Delivery("rejected", f"recipient refused: {_code_text(code, reply)}")
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+            if code != 354:
+                smtp.rset()
+                if 400 <= code < 500:
+                    raise _Transient(f"DATA refused: {_code_text(code, reply)}")
+                return Delivery("rejected", f"DATA refused: {_code_text(code, reply)}")
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise _Transient(f"connection lost before the message was sent ({exc})") from exc
+        # From here on the server may have the message: never retry.
+        payload = smtplib._quote_periods(  # type: ignore[attr-defined]
+            mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
+        )
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
+        try:
+            smtp.send(payload + b".\r\n")
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            return Delivery(
+                "unknown", f"connection lost while the server was receiving the message ({exc})"
+            )
+        if code == 250:
+            return Delivery("sent", _code_text(code, reply))
+        if 400 <= code < 500:
+            raise _Transient(f"message refused for now: {_code_text(code, reply)}")
+        return Delivery("rejected", f"message refused: {_code_text(code, reply)}")
+
+    def deliver(self, mail: EmailMessage, sender: str, recipient: str) -> Delivery:
+        """Send one message to one recipient, retrying transient failures with backoff.
+
+        Raises:
+            SendError: a problem no retry fixes (login refused, untrusted certificate).
+        """
+        delay = self.settings.backoff
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return self._transaction(mail, sender, recipient)
+            except _Transient as exc:
+                detail = str(exc)
+                if attempt == self.settings.retries:
+                    return Delivery("deferred", detail)
+                self.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
