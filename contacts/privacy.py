@@ -130,7 +130,9 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
     )
     enrollment_ids |= {m.enrollment_id for m in messages}
     quarantined = [
-        q.id for q in session.scalars(sa.select(Quarantined)) if _mentions(q.raw, needles)
+        q.id
+        for q in session.scalars(sa.select(Quarantined))
+        if _mentions([q.raw, q.reason], needles)
     ]
     steps: list[sa.Delete] = [
         sa.delete(Interaction).where(
@@ -251,7 +253,7 @@ def everything_about(session: Session, contact: Contact) -> dict[str, Any]:
     quarantined = [
         {"source": q.source_file.name, **_row(q)}
         for q in session.scalars(sa.select(Quarantined).order_by(Quarantined.id))
-        if _mentions(q.raw, needles)
+        if _mentions([q.raw, q.reason], needles)
     ]
     return {
         "contact": _row(contact),

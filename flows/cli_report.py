@@ -14,26 +14,29 @@ from outreach.report_html import render_html
 
 
 def funnel_table(rows: list[FunnelRow]) -> Table:
-    """The funnel as a rich table: one row per event, one column per stage emailed."""
+    """The funnel read top-down: one row per step (a row per stage emailed), one column per
+    event, so that a few events fit a narrow terminal."""
     stages: list[str] = []
     for row in rows:
         stages += [s for s in row.emailed if s not in stages]
     table = Table(title="Funnel per event (people met at several events count at each)")
-    for column in ("event", "date", "sightings", "contacts", "new", "known", "enrolled"):
-        table.add_column(column, justify="left" if column in ("event", "date") else "right")
-    for stage in stages:
-        table.add_column(f"emailed {stage}", justify="right")
-    for column in ("replied", "unsubscribed", "bounced", "reply rate"):
-        table.add_column(column, justify="right")
+    table.add_column("step", no_wrap=True)
     for r in rows:
-        table.add_row(
-            r.event,
-            r.date.isoformat() if r.date else "",
-            *(str(v) for v in (r.sightings, r.contacts, r.new, r.known, r.enrolled)),
-            *(str(r.emailed.get(s, 0)) for s in stages),
-            *(str(v) for v in (r.replied, r.unsubscribed, r.bounced)),
-            f"{round(r.reply_rate * 100)}%",
-        )
+        table.add_column(f"{r.event}\n{r.date or ''}".rstrip(), justify="right")
+    steps: list[tuple[str, list[str]]] = [
+        ("sightings", [str(r.sightings) for r in rows]),
+        ("contacts", [str(r.contacts) for r in rows]),
+        ("  new", [str(r.new) for r in rows]),
+        ("  met before", [str(r.known) for r in rows]),
+        ("enrolled", [str(r.enrolled) for r in rows]),
+        *((f"emailed {stage}", [str(r.emailed.get(stage, 0)) for r in rows]) for stage in stages),
+        ("replied", [str(r.replied) for r in rows]),
+        ("unsubscribed", [str(r.unsubscribed) for r in rows]),
+        ("bounced", [str(r.bounced) for r in rows]),
+        ("reply rate", [f"{round(r.reply_rate * 100)}%" for r in rows]),
+    ]
+    for label, values in steps:
+        table.add_row(label, *values)
     return table
 
 

@@ -82,9 +82,7 @@ def stage_next(url: str, tmp_path: Path, event: str, address: str) -> None:
         enrollment = previous.enrollment
         sequence = get_sequence(config, enrollment.sequence)
         index = previous.stage_index + 1
-        staged = stage_message(enrollment, sequence, index, config, previous)
-        staged.enrollment = enrollment
-        session.add(staged)
+        session.add(stage_message(enrollment, sequence, index, config, previous))
 
 
 def set_statuses(url: str, statuses: dict[str, str]) -> None:

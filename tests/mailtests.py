@@ -71,9 +71,7 @@ def sent_outbox(url: str, tmp_path: Path) -> dict[str, str]:
             message.state, message.sent_at = "sent", SENT_AT
             enrollment = message.enrollment
             sequence = get_sequence(config, enrollment.sequence)
-            staged = stage_message(enrollment, sequence, 1, config, message)
-            staged.enrollment = enrollment
-            session.add(staged)
+            session.add(stage_message(enrollment, sequence, 1, config, message))
             sent[message.contact.last_name] = message.message_id
     assert sorted(sent) == sorted(SENT_TO)
     return sent

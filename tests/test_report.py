@@ -73,21 +73,26 @@ def test_funnel_per_event_credits_people_met_at_several_events(db_url: str, tmp_
     assert funnel(db_url, "autumn-meetup") == [autumn]
 
 
-def test_report_table_has_a_column_per_stage(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_report_table_has_a_row_per_step_and_stage(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _two_events(db_url, tmp_path)
-    console = Console(file=io.StringIO(), width=250)
+    console = Console(file=io.StringIO(), width=80)
     console.print(funnel_table(funnel(db_url)))
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    assert "emailed thank-you" in text and "emailed portfolio" in text
-    spring_line = next(line for line in text.splitlines() if "Spring Fair" in line)
-    cells = [c.strip() for c in spring_line.strip("│ ").split("│")]
-    assert cells == [
-        "Spring Fair",
-        "2026-03-12",
-        *("40", "31", "31", "0", "25"),  # sightings, contacts, new, known, enrolled
-        *("4", "1"),  # emailed thank-you, portfolio
-        *("2", "1", "1", "6%"),  # replied, unsubscribed, bounced, reply rate
-    ]
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    cells = {
+        parts[0]: parts[1:]
+        for parts in (
+            [c.strip() for c in line.strip("│ ").split("│")] for line in lines if "│" in line
+        )
+    }
+    assert cells["sightings"] == ["40", "3"]
+    assert cells["new"] == ["31", "1"] and cells["met before"] == ["0", "2"]
+    assert cells["emailed thank-you"] == ["4", "1"]
+    assert cells["emailed portfolio"] == ["1", "0"]
+    assert cells["replied"] == ["2", "2"] and cells["bounced"] == ["1", "0"]
+    assert cells["reply rate"] == ["6%", "67%"]
+    header = [line for line in lines if line.startswith("┃")]
+    assert "Spring Fair" in header[0] and "Autumn Meetup" in header[0]
+    assert "2026-03-12" in header[1] and "2026-10-01" in header[1]
 
 
 def test_report_cli_writes_html_and_explains_unknown_events(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
