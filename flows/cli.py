@@ -14,6 +14,7 @@ from rich.table import Table
 import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 import flows.cli_contacts
 import flows.cli_ingest
+import flows.cli_match
 import flows.cli_outbox  # noqa: F401  (each module registers its commands)
 from contacts.errors import FollowupError
 from contacts.store import resolve_url
