@@ -9,7 +9,7 @@ SAMPLE ?= data/samples/spring-fair
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench bench-match install clean
 
 install: $(STAMP)
 
@@ -30,8 +30,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) bench-match
 	$(BIN)/python bench/ingest.py
+
+# Matching quality and speed, and Splink side by side (installs the bench extra).
+bench-match: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/match.py
+	$(BIN)/python bench/match_vs_splink.py
+	$(BIN)/python bench/match.py --scale 100000
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

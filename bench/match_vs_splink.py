@@ -46,10 +46,13 @@ def run_ours(n_people: int, seed: int) -> dict:
 
 
 def run_splink(n_people: int, seed: int) -> dict:
+    import logging
+
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+    logging.getLogger("splink").setLevel(logging.ERROR)
     recs, truth = _records(n_people, seed)
     frame = pd.DataFrame(
         {
@@ -86,7 +89,8 @@ def run_splink(n_people: int, seed: int) -> dict:
             block_on("first_name", "company"),
         ],
     )
-    linker = Linker(frame, settings, DuckDBAPI())
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(frame), settings)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("email"), block_on("linkedin")], recall=0.6
     )
@@ -107,7 +111,10 @@ def run_splink(n_people: int, seed: int) -> dict:
 
 
 def _child(target, n_people: int, seed: int, queue) -> None:  # type: ignore[no-untyped-def]
-    queue.put(target(n_people, seed))
+    try:
+        queue.put(target(n_people, seed))
+    except Exception as exc:  # report and let the parent go on
+        queue.put({"error": f"{type(exc).__name__}: {exc}"})
 
 
 def isolated(target, n_people: int, seed: int) -> dict:  # type: ignore[no-untyped-def]
@@ -130,8 +137,14 @@ def main() -> None:
     print(f"{len(recs)} sightings of {len(set(truth))} people, "
           f"{pairwise([[i] for i in range(len(recs))], truth)['pairs']} true pairs")  # fmt: skip
     print(f"{'tool':<22}{'precision':>10}{'recall':>9}{'F1':>8}{'seconds':>9}{'peak GB':>9}")
-    for name, target in (("ours (core)", run_ours), ("splink 4+/duckdb", run_splink)):
+    from importlib.metadata import version
+
+    tools = (("ours (core)", run_ours), (f"splink {version('splink')} duckdb", run_splink))
+    for name, target in tools:
         r = isolated(target, args.people, args.seed)
+        if "error" in r:
+            print(f"{name:<22}failed: {r['error']}")
+            continue
         print(f"{name:<22}{r['precision']:>10.4f}{r['recall']:>9.4f}{r['f1']:>8.4f}"
               f"{r['seconds']:>9.2f}{r['gb']:>9.2f}")  # fmt: skip
 

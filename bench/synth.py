@@ -13,6 +13,8 @@ near-identical names, and switchboard numbers shared by everyone at a company.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 import unicodedata
 import zlib
@@ -158,9 +160,16 @@ class Company:
     switchboard: str
 
 
+_CUMULATIVE: dict[tuple[int, float], list[float]] = {}
+
+
 def zipf_pick(rng: random.Random, items: list, s: float = 1.0) -> int:
-    weights = [1 / (i + 1) ** s for i in range(len(items))]
-    return rng.choices(range(len(items)), weights=weights)[0]
+    """An index into `items`, the first ones far more often (Zipf with exponent s)."""
+    key = (len(items), s)
+    if key not in _CUMULATIVE:
+        _CUMULATIVE[key] = list(itertools.accumulate(1 / (i + 1) ** s for i in range(len(items))))
+    cumulative = _CUMULATIVE[key]
+    return min(bisect.bisect(cumulative, rng.random() * cumulative[-1]), len(items) - 1)
 
 
 def strip_accents(text: str) -> str:
@@ -175,13 +184,14 @@ def make_companies(n: int, rng: random.Random) -> list[Company]:
     names: list[Company] = []
     seen = set()
     while len(names) < n:
-        base = f"{rng.choice(COMPANY_WORDS).title()} {rng.choice(COMPANY_KINDS)}"
-        if base in seen:
-            base = f"{base} {rng.choice(('Group', 'International', 'Europe', 'US'))}"
-        if base in seen:
-            continue
-        seen.add(base)
+        word = rng.choice(COMPANY_WORDS)
+        if len(names) > len(COMPANY_WORDS) * 4:  # big runs: invented names in the tail
+            word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        base = f"{word.title()} {rng.choice(COMPANY_KINDS)}"
         domain = _ascii(base.split()[0]) + _ascii(base.split()[1])[:4] + ".example"
+        if base in seen or domain in seen:
+            continue
+        seen.update((base, domain))
         switchboard = f"+1{rng.randint(201, 989)}555{rng.randint(1000, 9999)}"
         names.append(Company(base + rng.choice(SUFFIXES), domain, switchboard))
     return names

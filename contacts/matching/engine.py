@@ -137,8 +137,9 @@ class Matcher:
         outcome = Outcome(candidate_pairs=len(pairs))
         edges = []
         for a, b in pairs:
-            c = self.pair(a, b)
-            if c.score >= self.t.review:
+            c = self._cache.get((a, b)) or compare(self.recs[a], self.recs[b], self.stats)
+            if c.score >= self.t.review:  # only edges are kept: memory stays near-linear
+                self._cache[(a, b)] = c
                 edges.append((-c.score, self.recs[a].sort_key, self.recs[b].sort_key, a, b, c))
         edges.sort(key=lambda e: e[:3])
         pending_review = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
@@ -26,8 +26,7 @@ FREE_MAIL = frozenset((
 ))  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     """One field's outcome: the level reached and what it is worth."""
 
     field: str
@@ -36,16 +35,15 @@ class Level:
     detail: str = ""
 
 
-@dataclass(slots=True)
 class Comparison:
     """All levels for one pair of records, their total and any conflict that forbids a merge."""
 
-    levels: list[Level]
-    conflicts: list[str] = field(default_factory=list)
+    __slots__ = ("levels", "conflicts", "score")
 
-    @property
-    def score(self) -> float:
-        return round(sum(level.weight for level in self.levels), 3)
+    def __init__(self, levels: list[Level], conflicts: list[str] | None = None) -> None:
+        self.levels = levels
+        self.conflicts = conflicts or []
+        self.score = round(sum(level.weight for level in levels), 3)
 
     def level(self, name: str) -> str:
         return next(x.level for x in self.levels if x.field == name)
@@ -125,22 +123,25 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
 def _email(a: Rec, b: Rec, stats: Stats) -> Level:
     if not a.emails or not b.emails:
         return Level("email", "null", 0.0)
-    both = sorted(set(a.emails) & set(b.emails))
-    strong = [e for e in both if not is_role_mailbox(e) and not stats.shared(e)]
-    if strong:
-        return Level("email", "exact", 16.0, strong[0])
+    both = sorted(set(a.emails).intersection(b.emails))
     if both:
+        strong = [e for e in both if not is_role_mailbox(e) and not stats.shared(e)]
+        if strong:
+            return Level("email", "exact", 16.0, strong[0])
         return Level("email", "exact-shared", 1.0, f"{both[0]} (role or shared mailbox)")
-    locals_a = {e.partition("@")[0] for e in a.emails if not is_role_mailbox(e)}
-    same_local = sorted(
-        e for e in b.emails if e.partition("@")[0] in locals_a and len(e.partition("@")[0]) >= 5
-    )
-    if same_local and (_personal(a) or _personal(b)):
-        return Level("email", "same-username", 4.0, same_local[0])
-    work_a = {e.partition("@")[2] for e in a.emails} - FREE_MAIL
-    work_b = {e.partition("@")[2] for e in b.emails} - FREE_MAIL
-    if work_a & work_b:
-        return Level("email", "same-domain-other-address", -6.0, min(work_a & work_b))
+    a_personal, b_personal = _personal(a), _personal(b)
+    if a_personal or b_personal:
+        locals_a = {e.partition("@")[0] for e in a.emails if not is_role_mailbox(e)}
+        same_local = sorted(
+            e for e in b.emails if len(e.partition("@")[0]) >= 5 and e.partition("@")[0] in locals_a
+        )
+        if same_local:
+            return Level("email", "same-username", 4.0, same_local[0])
+    if not (a_personal and b_personal):
+        work_a = {e.partition("@")[2] for e in a.emails} - FREE_MAIL
+        work_b = {e.partition("@")[2] for e in b.emails} - FREE_MAIL
+        if work_a & work_b:
+            return Level("email", "same-domain-other-address", -6.0, min(work_a & work_b))
     return Level("email", "else", -1.0)
 
 
