@@ -90,7 +90,7 @@ def run_splink(n_people: int, seed: int) -> dict:
         ],
     )
     db_api = DuckDBAPI()
-    linker = Linker(db_api.register(frame), settings)
+    linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("email"), block_on("linkedin")], recall=0.6
     )

@@ -226,3 +226,21 @@ def test_merging_two_enrolled_contacts_keeps_one_enrollment(db_url: str) -> None
             (9, "drafted", ""),
             (9, "drafted", ""),
         ]
+
+
+def test_new_sightings_read_only_their_neighbourhood_of_the_store(db_url: str) -> None:
+    from contacts.matching.records import make_rec
+    from contacts.matching.storage import neighbourhood
+
+    load(db_url, *FILES)
+    with session_scope(db_url) as session:
+        stranger = make_rec(0, first="Zed", last="Quinn", emails=["zq@nowhere.example"])
+        assert neighbourhood(session, [stranger], cap=100) == []
+        chris = make_rec(0, first="Chris", last="Park", company="wingtip toys")
+        found = neighbourhood(session, [chris], cap=100)
+        # name key -> both Chris Parks; surname + company -> Ann Park at Wingtip too
+        assert sorted((r.cluster, r.first, r.last) for r in found) == [
+            (6, "ann", "park"),
+            (9, "chris", "park"),
+            (10, "chris", "park"),
+        ]

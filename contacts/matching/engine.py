@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contacts.matching.levels import Comparison, Stats, compare
+from contacts.matching.levels import Comparison, Stats, clearly_apart, compare
 from contacts.matching.records import Rec, block_keys, stat_keys
 
 INCOHERENT_NAMES = ("else", "surname-only")
@@ -137,6 +137,8 @@ class Matcher:
         outcome = Outcome(candidate_pairs=len(pairs))
         edges = []
         for a, b in pairs:
+            if (a, b) not in self._cache and clearly_apart(self.recs[a], self.recs[b], self.stats):
+                continue
             c = self._cache.get((a, b)) or compare(self.recs[a], self.recs[b], self.stats)
             if c.score >= self.t.review:  # only edges are kept: memory stays near-linear
                 self._cache[(a, b)] = c

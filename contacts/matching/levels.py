@@ -189,6 +189,19 @@ def _title(a: Rec, b: Rec) -> Level:
     return Level("title", "else", -0.3)
 
 
+def clearly_apart(a: Rec, b: Rec, stats: Stats) -> bool:
+    """A cheap pre-check: no shared identifier and different names can never reach review.
+
+    (Name 'else' is -10; the most the other fields can add without a shared identifier is
+    same-username +4, company +8 and title +0.8, which stays below the review threshold.)
+    """
+    if (a.linkedin and a.linkedin == b.linkedin) or not set(a.emails).isdisjoint(b.emails):
+        return False
+    if not set(a.phones).isdisjoint(b.phones):
+        return False
+    return bool(a.first and a.last and b.first and b.last) and _name(a, b, stats).level == "else"
+
+
 def _personal(rec: Rec) -> bool:
     return any(e.partition("@")[2] in FREE_MAIL for e in rec.emails)
 
