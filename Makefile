@@ -9,7 +9,7 @@ SAMPLE ?= data/samples/spring-fair
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
-.PHONY: run test lint bench install clean browser imap-server
+.PHONY: run test lint bench install bench-match clean browser imap-server
 
 install: $(STAMP)
 
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) bench-match
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/book.py
 	$(BIN)/python bench/flows.py
@@ -48,6 +48,13 @@ bench: $(STAMP)
 imap-server:
 	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-imapd)
+
+# Matching quality and speed, and Splink side by side (installs the bench extra).
+bench-match: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/match.py
+	$(BIN)/python bench/match_vs_splink.py
+	$(BIN)/python bench/match.py --scale 100000
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

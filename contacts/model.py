@@ -73,6 +73,8 @@ class Contact(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     # Set with status 'paused' (an out-of-office): no message goes out before this time.
     paused_until: Mapped[dt.datetime | None]
+    # Set when this contact was merged into another; it keeps its rows so unmerge can restore it.
+    merged_into: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     emails: Mapped[list[ContactEmail]] = relationship(
@@ -172,6 +174,20 @@ class MatchDecision(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     undone_at: Mapped[dt.datetime | None]
+    # For kind 'possible': '' while open, then 'merged', 'separate' or 'skipped'.
+    resolution: Mapped[str] = mapped_column(sa.String(20), default="")
+
+
+class MatchKey(Base):
+    """A sighting's blocking and term-frequency keys ('em:jane@x.com', 'ln:smith').
+
+    New sightings look up candidates by key instead of re-reading the whole store.
+    """
+
+    __tablename__ = "match_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sighting_id: Mapped[int] = mapped_column(sa.ForeignKey("sightings.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(400), index=True)
 
 
 class Enrollment(Base):

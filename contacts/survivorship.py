@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contacts.model import Contact, SightingRow
+from contacts.model import Contact, ContactEmail, ContactPhone, SightingRow
+from contacts.normalize import fold_accents
 
 
 def _case_score(value: str) -> int:
@@ -21,17 +22,34 @@ def _case_score(value: str) -> int:
     return 0 if letters and (value.isupper() or value.islower()) else 1
 
 
+def _same_value(value: str) -> str:
+    """Spellings that differ only in case, accents or spacing count as one value."""
+    return " ".join(fold_accents(value).casefold().split())
+
+
 def choose(values: Sequence[str]) -> str:
     """The surviving value among sightings' values listed oldest first.
 
+    Spellings of one value ('JOSE NUNEZ', 'José Núñez') are counted together; the value
+    seen most often wins, then the most recently seen, then the longest. It is shown in
+    its best spelling: proper case over ALL CAPS, accents kept, then the most recent.
     Example: choose(['ACME', 'Acme Inc', 'Acme Inc']) -> 'Acme Inc'.
     """
     present = [v for v in values if v]
     if not present:
         return ""
-    counts = Counter(present)
-    last_seen = {v: i for i, v in enumerate(present)}
-    return max(counts, key=lambda v: (counts[v], _case_score(v), last_seen[v], len(v)))
+    groups: dict[str, list[int]] = {}
+    for index, value in enumerate(present):
+        groups.setdefault(_same_value(value), []).append(index)
+    best = max(groups, key=lambda k: (len(groups[k]), groups[k][-1], len(k)))
+    return max(
+        (present[i] for i in groups[best]),
+        key=lambda v: (_case_score(v), v != fold_accents(v), _last(present, v)),
+    )
+
+
+def _last(values: Sequence[str], value: str) -> int:
+    return max(i for i, v in enumerate(values) if v == value)
 
 
 def refresh_contact(session: Session, contact: Contact) -> None:
@@ -59,3 +77,19 @@ def _mark_primary(items: Sequence[Any], count: Callable[[Any], int]) -> None:
     if items:
         best = max(range(len(items)), key=lambda i: (count(items[i]), -i))
         items[best].is_primary = True
+
+
+def attach(session: Session, contact: Contact, sighting: SightingRow) -> None:
+    """Make `sighting` part of `contact`, keeping every email and phone with its source."""
+    sighting.contact = contact
+    known_emails = {e.email_key for e in contact.emails}
+    for email, key in zip(sighting.emails, sighting.email_keys, strict=False):
+        if key not in known_emails:
+            contact.emails.append(ContactEmail(email=email, email_key=key, sighting_id=sighting.id))
+            known_emails.add(key)
+    known_phones = {p.phone for p in contact.phones}
+    for phone in sighting.phones:
+        if phone not in known_phones:
+            contact.phones.append(ContactPhone(phone=phone, sighting_id=sighting.id))
+            known_phones.add(phone)
+    session.flush()

@@ -16,6 +16,7 @@ import flows.cli_book
 import flows.cli_contacts
 import flows.cli_flows
 import flows.cli_ingest
+import flows.cli_match
 import flows.cli_outbox
 import flows.cli_outreach
 import flows.cli_quarantine

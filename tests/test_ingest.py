@@ -67,11 +67,11 @@ def test_missing_file_and_folder_errors_say_what_to_do(tmp_path: Path) -> None:
         ingest_file(tmp_path, "Fair", url="sqlite://")
 
 
-def test_exact_email_and_linkedin_matching_over_the_sample(db_url: str) -> None:
+def test_matching_over_the_sample(db_url: str) -> None:
     for name in ("fair-scans.csv", "business-cards.vcf", "Connections.csv"):
         ingest_file(SAMPLES / name, "Spring Fair", region="US", url=db_url)
     result = match_pending(db_url)
-    assert (result.sightings, result.new_contacts, result.matched) == (40, 31, 9)
+    assert (result.sightings, result.new_contacts, result.matched, result.review) == (40, 30, 10, 0)
     with session_scope(db_url) as session:
         maria = session.scalars(sa.select(Contact).where(Contact.full_name == "Maria García")).one()
         assert sorted((s.source_file.name, s.record) for s in maria.sightings) == [
@@ -85,6 +85,13 @@ def test_exact_email_and_linkedin_matching_over_the_sample(db_url: str) -> None:
         assert sorted(p.phone for p in robert.phones) == ["+12065550117", "+12065550199"]
         assert [e.email_key for e in robert.emails] == ["robert.chen@contoso.example"]
         rules = session.scalars(sa.select(MatchDecision.rule)).all()
-        assert sorted(set(rules)) == ["email-exact", "new-contact"]
+        assert sorted(set(rules)) == ["email-exact", "name-exact+company-exact", "new-contact"]
         assert rules.count("email-exact") == 9
+        # Ethan Wright's LinkedIn row has no email: it joins his badge scan by name + company.
+        ethan = session.scalars(sa.select(Contact).where(Contact.full_name == "Ethan Wright")).one()
+        assert sorted(s.source_file.name for s in ethan.sightings) == [
+            "Connections.csv",
+            "fair-scans.csv",
+        ]
+        assert ethan.linkedin == "linkedin.com/in/ethan-wright-data"
     assert match_pending(db_url).sightings == 0  # nothing left to match

@@ -26,8 +26,8 @@ def test_post_event_flow_end_to_end_on_the_sample(project: Path, db_url: str) ->
         ("business-cards.vcf", "ingested", 10, 0),
         ("fair-scans.csv", "ingested", 19, 1),
     ]
-    assert (summary.match.new_contacts, summary.match.matched) == (31, 9)
-    assert (summary.plan.enrolled, summary.plan.drafted, summary.plan.no_email) == (25, 25, 6)
+    assert (summary.match.new_contacts, summary.match.matched) == (30, 10)
+    assert (summary.plan.enrolled, summary.plan.drafted, summary.plan.no_email) == (25, 25, 5)
     emls = sorted(Path("data/outbox/spring-career-fair-2026").glob("*.eml"))
     assert len(emls) == 25
     with session_scope(db_url) as session:

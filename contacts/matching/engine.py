@@ -1,0 +1,170 @@
+"""The in-memory matching core: blocking, scoring and coherent clustering.
+
+`Matcher` holds records already resolved (with their contact as `cluster`) and resolves a
+batch of new ones against them and each other. Only pairs sharing a blocking key are
+scored. Edges are taken strongest first (ties broken by record content, not by id or
+arrival order); two clusters join only when the edge clears the merge threshold and
+no pair across them conflicts, has different names or was marked keep-separate
+(cluster coherence: a chain A-B-C never glues A to C when A and C are different people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contacts.matching.levels import Comparison, Stats, clearly_apart, compare
+from contacts.matching.records import Rec, block_keys, stat_keys
+
+INCOHERENT_NAMES = ("else", "surname-only")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Scores (sum of log2 Bayes factors): merge at or above `merge`, review from `review`."""
+
+    merge: float = 16.0
+    review: float = 6.0
+    block_cap: int = 100  # a blocking key shared by more records than this is skipped
+
+
+@dataclass
+class Outcome:
+    """What a batch decided: final groups, the edge behind each join, pairs to review."""
+
+    groups: dict[int, list[int]] = field(default_factory=dict)  # root rec id -> rec ids
+    reasons: dict[int, tuple[int, Comparison]] = field(default_factory=dict)  # new id -> why
+    review: list[tuple[int, int, Comparison]] = field(default_factory=list)
+    candidate_pairs: int = 0
+
+
+class Matcher:
+    """Resolve new records against known ones. Not thread-safe; one per batch or store."""
+
+    def __init__(self, thresholds: Thresholds | None = None, stats: Stats | None = None):
+        self.t = thresholds or Thresholds()
+        self.stats = stats or Stats()
+        self.recs: dict[int, Rec] = {}
+        self.index: dict[str, list[int]] = {}
+        self.parent: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+        self.separate: set[tuple[int, int]] = set()
+        self._cache: dict[tuple[int, int], Comparison] = {}
+
+    # -- union-find ------------------------------------------------------------------
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def _union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        return ra
+
+    # -- loading -----------------------------------------------------------------------
+    def _insert(self, rec: Rec, count_stats: bool = True) -> None:
+        self.recs[rec.id] = rec
+        self.parent[rec.id] = rec.id
+        self.members[rec.id] = [rec.id]
+        for key in block_keys(rec):
+            self.index.setdefault(key, []).append(rec.id)
+        if count_stats:
+            self.stats.add(rec, stat_keys(rec))
+
+    def add_known(self, recs: list[Rec], count_stats: bool = True) -> None:
+        """Load records already resolved; records with the same `cluster` form one group."""
+        first_of: dict[int, int] = {}
+        for rec in recs:
+            self._insert(rec, count_stats)
+            if rec.cluster is not None:
+                if rec.cluster in first_of:
+                    self._union(first_of[rec.cluster], rec.id)
+                else:
+                    first_of[rec.cluster] = rec.id
+
+    def keep_separate(self, left: list[int], right: list[int]) -> None:
+        """Never put any record of `left` in one group with any record of `right`."""
+        for a in left:
+            for b in right:
+                self.separate.add((min(a, b), max(a, b)))
+
+    # -- scoring -----------------------------------------------------------------------
+    def pair(self, a: int, b: int) -> Comparison:
+        key = (min(a, b), max(a, b))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = compare(self.recs[key[0]], self.recs[key[1]], self.stats)
+        return found
+
+    def _candidates(self, new_ids: list[int]) -> set[tuple[int, int]]:
+        pairs: set[tuple[int, int]] = set()
+        for rid in new_ids:
+            for key in block_keys(self.recs[rid]):
+                members = self.index[key]
+                if len(members) > self.t.block_cap:
+                    continue
+                for other in members:
+                    if other != rid:
+                        pairs.add((min(rid, other), max(rid, other)))
+        return pairs
+
+    def coherent(self, ra: int, rb: int) -> bool:
+        """True when no pair across two groups conflicts, differs in name or is kept apart."""
+        for a in self.members[ra]:
+            for b in self.members[rb]:
+                if (min(a, b), max(a, b)) in self.separate:
+                    return False
+                c = self.pair(a, b)
+                if c.conflicts or c.level("name") in INCOHERENT_NAMES:
+                    return False
+        return True
+
+    # -- resolving ---------------------------------------------------------------------
+    def resolve(self, new: list[Rec]) -> Outcome:
+        """Add `new` records and group them; returns every group that contains one."""
+        for rec in new:
+            self._insert(rec)
+        new_ids = [r.id for r in new]
+        pairs = self._candidates(new_ids)
+        outcome = Outcome(candidate_pairs=len(pairs))
+        edges = []
+        for a, b in pairs:
+            if (a, b) not in self._cache and clearly_apart(self.recs[a], self.recs[b], self.stats):
+                continue
+            c = self._cache.get((a, b)) or compare(self.recs[a], self.recs[b], self.stats)
+            if c.score >= self.t.review:  # only edges are kept: memory stays near-linear
+                self._cache[(a, b)] = c
+                edges.append((-c.score, self.recs[a].sort_key, self.recs[b].sort_key, a, b, c))
+        edges.sort(key=lambda e: e[:3])
+        pending_review = []
+        for _, _, _, a, b, c in edges:
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            if c.score >= self.t.merge and not c.conflicts and self.coherent(ra, rb):
+                self._union(a, b)
+                for x, y in ((a, b), (b, a)):
+                    if self.recs[x].cluster is None and x not in outcome.reasons:
+                        outcome.reasons[x] = (y, c)
+            else:
+                pending_review.append((a, b, c))
+        seen_pairs: set[tuple[int, int]] = set()
+        for a, b, c in pending_review:
+            ra, rb = self.find(a), self.find(b)
+            key = (min(ra, rb), max(ra, rb))
+            if ra != rb and key not in seen_pairs:
+                seen_pairs.add(key)
+                outcome.review.append((a, b, c))
+        for rid in new_ids:
+            root = self.find(rid)
+            if root not in outcome.groups:
+                outcome.groups[root] = sorted(self.members[root])
+        return outcome

@@ -1,0 +1,232 @@
+"""Comparison levels: for each field, named ordered levels with Fellegi-Sunter weights.
+
+Every level's weight is log2(m/u): m = P(level | same person), u = P(level | different
+people). Weights are hand-set (a single event is too small to train on; see
+shared/research/dedupe-anchors.md) except where term frequencies adjust u: an exact
+match on a rare surname, given name or company is worth more than on 'Smith'.
+A null on either side is neutral (weight 0), never evidence against a match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import NamedTuple
+
+from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.fuzz import token_set_ratio
+
+from contacts.matching.nicknames import same_name
+from contacts.matching.records import Rec, first_key, is_role_mailbox
+
+FREE_MAIL = frozenset((
+    "gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com", "aol.com",
+    "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de", "live.com", "msn.com",
+    "mail.com", "yandex.ru", "me.com", "hey.com", "fastmail.com", "example.com",
+))  # fmt: skip
+
+
+class Level(NamedTuple):
+    """One field's outcome: the level reached and what it is worth."""
+
+    field: str
+    level: str
+    weight: float
+    detail: str = ""
+
+
+class Comparison:
+    """All levels for one pair of records, their total and any conflict that forbids a merge."""
+
+    __slots__ = ("levels", "conflicts", "score")
+
+    def __init__(self, levels: list[Level], conflicts: list[str] | None = None) -> None:
+        self.levels = levels
+        self.conflicts = conflicts or []
+        self.score = round(sum(level.weight for level in levels), 3)
+
+    def level(self, name: str) -> str:
+        return next(x.level for x in self.levels if x.field == name)
+
+    def as_dict(self) -> dict:
+        return {
+            "score": self.score,
+            "levels": [[x.field, x.level, round(x.weight, 2), x.detail] for x in self.levels],
+            "conflicts": list(self.conflicts),
+        }
+
+
+class Stats:
+    """Term frequencies (surname, given name, company) and who shares an email or phone.
+
+    `counts` maps 'ln:smith' / 'fn:robert' / 'co:acme' to how many sightings carry it;
+    `holders` maps an email or phone to the distinct surnames seen with it.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.counts: Counter[str] = Counter()
+        self.holders: dict[str, set[str]] = {}
+
+    def add(self, rec: Rec, stat_keys: list[str]) -> None:
+        self.total += 1
+        self.counts.update(stat_keys)
+        self.note_holders(rec)
+
+    def note_holders(self, rec: Rec) -> None:
+        """Remember the surname seen with each of the record's emails and phones."""
+        for ident in (*rec.emails, *rec.phones):
+            if rec.last:
+                self.holders.setdefault(ident, set()).add(rec.last)
+
+    def shared(self, ident: str) -> bool:
+        """True when an email or phone has been seen with two or more surnames."""
+        return len(self.holders.get(ident, ())) > 1
+
+    def tf_weight(self, key: str, prior: float, m: float, low: float, high: float) -> float:
+        """log2(m/u) with u the key's smoothed frequency (prior weighs as 1,000 sightings)."""
+        u = (self.counts.get(key, 0) + 1000 * prior) / (self.total + 1000)
+        return min(high, max(low, math.log2(m / u)))
+
+
+def _name(a: Rec, b: Rec, stats: Stats) -> Level:
+    if not (a.first or a.last) or not (b.first or b.last):
+        return Level("name", "null", 0.0)
+    wl = stats.tf_weight("ln:" + a.last, 0.001, 0.95, 1.0, 9.0) if a.last else 0.0
+    wf = stats.tf_weight("fn:" + first_key(a.first), 0.003, 0.9, 1.0, 6.0) if a.first else 0.0
+    shown = f"{a.first} {a.last} / {b.first} {b.last}"
+    if a.first == b.first and a.last == b.last:
+        return Level("name", "exact", wf + wl, shown)
+    if a.first and a.last and a.first == b.last and a.last == b.first:
+        return Level("name", "swapped", wf + wl - 1.0, shown)
+    if a.last and a.last == b.last:
+        if not (a.first and b.first):
+            return Level("name", "surname-only", wl - 3.0, shown)
+        if same_name(a.first, b.first):
+            return Level("name", "nickname", wl + wf - 1.0, shown)
+        if (len(a.first) == 1 or len(b.first) == 1) and a.first[0] == b.first[0]:
+            return Level("name", "initial", wl + 1.0, shown)
+        if min(len(a.first), len(b.first)) >= 4 and OSA.distance(a.first, b.first) <= 1:
+            return Level("name", "fuzzy-given-name", wl - 1.0, shown)
+        return Level("name", "surname-only", wl - 12.0, shown)
+    firsts_agree = a.first and b.first and (a.first == b.first or same_name(a.first, b.first))
+    if firsts_agree and a.last and b.last:
+        if min(len(a.last), len(b.last)) >= 4 and OSA.distance(a.last, b.last) <= 1:
+            return Level("name", "fuzzy", wf + 5.0, shown)
+        if JaroWinkler.similarity(a.last, b.last) >= 0.92:
+            return Level("name", "fuzzy", wf + 3.0, shown)
+    if a.first and b.first and a.last and b.last:
+        return Level("name", "else", -10.0, shown)
+    return Level("name", "else", -4.0, shown)
+
+
+def _email(a: Rec, b: Rec, stats: Stats) -> Level:
+    if not a.emails or not b.emails:
+        return Level("email", "null", 0.0)
+    both = sorted(set(a.emails).intersection(b.emails))
+    if both:
+        strong = [e for e in both if not is_role_mailbox(e) and not stats.shared(e)]
+        if strong:
+            return Level("email", "exact", 16.0, strong[0])
+        return Level("email", "exact-shared", 1.0, f"{both[0]} (role or shared mailbox)")
+    a_personal, b_personal = _personal(a), _personal(b)
+    if a_personal or b_personal:
+        locals_a = {e.partition("@")[0] for e in a.emails if not is_role_mailbox(e)}
+        same_local = sorted(
+            e for e in b.emails if len(e.partition("@")[0]) >= 5 and e.partition("@")[0] in locals_a
+        )
+        if same_local:
+            return Level("email", "same-username", 4.0, same_local[0])
+    if not (a_personal and b_personal):
+        work_a = {e.partition("@")[2] for e in a.emails} - FREE_MAIL
+        work_b = {e.partition("@")[2] for e in b.emails} - FREE_MAIL
+        if work_a & work_b:
+            return Level("email", "same-domain-other-address", -6.0, min(work_a & work_b))
+    return Level("email", "else", -1.0)
+
+
+def _phone(a: Rec, b: Rec, stats: Stats) -> Level:
+    if not a.phones or not b.phones:
+        return Level("phone", "null", 0.0)
+    both = sorted(set(a.phones) & set(b.phones))
+    strong = [p for p in both if not stats.shared(p)]
+    if strong:
+        return Level("phone", "exact", 10.0, strong[0])
+    if both:
+        return Level("phone", "exact-shared", 0.5, f"{both[0]} (shared line)")
+    return Level("phone", "else", -1.5)
+
+
+def _linkedin(a: Rec, b: Rec) -> Level:
+    if not a.linkedin or not b.linkedin:
+        return Level("linkedin", "null", 0.0)
+    if a.linkedin == b.linkedin:
+        return Level("linkedin", "exact", 18.0, a.linkedin)
+    return Level("linkedin", "else", -12.0)
+
+
+def _company(a: Rec, b: Rec, stats: Stats) -> Level:
+    if not a.company or not b.company:
+        return Level("company", "null", 0.0)
+    if a.company == b.company:
+        return Level("company", "exact", stats.tf_weight("co:" + a.company, 0.001, 0.9, 5.0, 8.0))
+    if (
+        a.company in b.company
+        or b.company in a.company
+        or token_set_ratio(a.company, b.company) >= 90
+    ):
+        return Level("company", "fuzzy", 2.0, f"{a.company} / {b.company}")
+    return Level("company", "else", -4.0, f"{a.company} / {b.company}")
+
+
+def _title(a: Rec, b: Rec) -> Level:
+    if not a.title or not b.title:
+        return Level("title", "null", 0.0)
+    if a.title == b.title:
+        return Level("title", "exact", 0.8)
+    if token_set_ratio(a.title, b.title) >= 80:
+        return Level("title", "fuzzy", 0.5)
+    return Level("title", "else", -0.3)
+
+
+def clearly_apart(a: Rec, b: Rec, stats: Stats) -> bool:
+    """A cheap pre-check: no shared identifier and different names can never reach review.
+
+    (Name 'else' is -10; the most the other fields can add without a shared identifier is
+    same-username +4, company +8 and title +0.8, which stays below the review threshold.)
+    """
+    if (a.linkedin and a.linkedin == b.linkedin) or not set(a.emails).isdisjoint(b.emails):
+        return False
+    if not set(a.phones).isdisjoint(b.phones):
+        return False
+    return bool(a.first and a.last and b.first and b.last) and _name(a, b, stats).level == "else"
+
+
+def _personal(rec: Rec) -> bool:
+    return any(e.partition("@")[2] in FREE_MAIL for e in rec.emails)
+
+
+def compare(a: Rec, b: Rec, stats: Stats) -> Comparison:
+    """Score a pair field by field and list the conflicts that forbid merging them."""
+    name = _name(a, b, stats)
+    email = _email(a, b, stats)
+    phone = _phone(a, b, stats)
+    linkedin = _linkedin(a, b)
+    company = _company(a, b, stats)
+    levels = [linkedin, email, phone, name, company, _title(a, b)]
+    conflicts = []
+    if linkedin.level == "else":
+        conflicts.append("different LinkedIn profiles")
+    if name.level == "else" and a.first and b.first and a.last and b.last:
+        conflicts.append("different names")
+    if email.level == "same-domain-other-address":
+        conflicts.append("different addresses at the same company domain")
+    if email.level == "else" and phone.level == "else" and _personal(a) and _personal(b):
+        conflicts.append("different personal emails and different phones")
+    if (
+        name.level in ("exact", "swapped", "nickname")
+        and company.level == "else"
+        and email.level in ("else", "same-domain-other-address")
+    ):
+        conflicts.append("same name at different companies with different emails")
+    return Comparison(levels, conflicts)

@@ -1,0 +1,124 @@
+"""Between the store and the matcher: sightings as `Rec`s, candidates by key, frequencies.
+
+Only the neighbourhood of new sightings is read: stored sightings that share a blocking
+key with one of them, plus the other sightings of those contacts (for cluster coherence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from contacts.matching.engine import Matcher, Thresholds
+from contacts.matching.levels import Stats
+from contacts.matching.records import Rec, block_keys, make_rec, stat_keys
+from contacts.model import MatchDecision, MatchKey, SightingRow
+
+CHUNK = 500
+
+
+def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    items = sorted(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def rec_of(sighting: SightingRow) -> Rec:
+    """The matcher's view of one stored sighting."""
+    return make_rec(
+        sighting.id,
+        first=sighting.first_name,
+        last=sighting.last_name,
+        full=sighting.full_name,
+        emails=sighting.email_keys,
+        phones=[p for p in sighting.phones if p.startswith("+")],
+        company=sighting.company_key,
+        title=sighting.title,
+        linkedin=sighting.linkedin,
+        cluster=sighting.contact_id,
+    )
+
+
+def store_keys(session: Session, recs: list[Rec]) -> None:
+    """Index new sightings by their blocking and frequency keys."""
+    session.add_all(
+        MatchKey(sighting_id=rec.id, key=key[:400])
+        for rec in recs
+        for key in sorted(set(block_keys(rec) + stat_keys(rec)))
+    )
+
+
+def load_stats(session: Session, recs: Iterable[Rec]) -> Stats:
+    """Stored frequencies of the recs' surnames, given names and companies, and holders."""
+    recs = list(recs)
+    stats = Stats()
+    stats.total = (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(MatchKey).where(MatchKey.key.like("ln:%"))
+        )
+        or 0
+    )
+    wanted = {key for rec in recs for key in stat_keys(rec)}
+    for chunk in _chunks(wanted):
+        for key, count in session.execute(
+            sa.select(MatchKey.key, sa.func.count())
+            .where(MatchKey.key.in_(chunk))
+            .group_by(MatchKey.key)
+        ):
+            stats.counts[key] = count
+    for rec in recs:
+        if rec.cluster is not None:
+            stats.note_holders(rec)
+    return stats
+
+
+def neighbourhood(session: Session, new: list[Rec], cap: int) -> list[Rec]:
+    """Stored sightings sharing a key with a new one, with every sighting of their contacts."""
+    keys = {key for rec in new for key in block_keys(rec)}
+    holders: dict[str, list[int]] = {}
+    for chunk in _chunks(keys):
+        for key, sid in session.execute(
+            sa.select(MatchKey.key, MatchKey.sighting_id).where(MatchKey.key.in_(chunk))
+        ):
+            holders.setdefault(key, []).append(sid)
+    ids = {sid for found in holders.values() if len(found) <= cap for sid in found}
+    contact_ids: set[int] = set()
+    for chunk in _chunks(ids):
+        contact_ids.update(
+            cid
+            for cid in session.scalars(
+                sa.select(SightingRow.contact_id).where(SightingRow.id.in_(chunk))
+            )
+            if cid is not None
+        )
+    known: list[Rec] = []
+    for chunk in _chunks(contact_ids):
+        known.extend(
+            rec_of(s)
+            for s in session.scalars(
+                sa.select(SightingRow)
+                .where(SightingRow.contact_id.in_(chunk))
+                .order_by(SightingRow.id)
+            )
+        )
+    return known
+
+
+def matcher_for(session: Session, new: list[Rec], thresholds: Thresholds | None = None) -> Matcher:
+    """A matcher loaded with the stored neighbourhood of `new` and its keep-separate rules."""
+    thresholds = thresholds or Thresholds()
+    known = neighbourhood(session, new, thresholds.block_cap)
+    matcher = Matcher(thresholds, load_stats(session, known + new))
+    matcher.add_known(known, count_stats=False)
+    loaded = set(matcher.recs) | {rec.id for rec in new}
+    for decision in session.scalars(
+        sa.select(MatchDecision).where(
+            MatchDecision.kind == "separate", MatchDecision.undone_at.is_(None)
+        )
+    ):
+        left = [i for i in decision.evidence.get("left", []) if i in loaded]
+        right = [i for i in decision.evidence.get("right", []) if i in loaded]
+        matcher.keep_separate(left, right)
+    return matcher

@@ -1,0 +1,136 @@
+"""Merge two contacts, keep them apart, or undo a merge, always with a recorded decision.
+
+A merge moves the loser's sightings (and enrollments) to the survivor and copies its
+emails and phones; the loser keeps all its own rows and points at the survivor
+(`merged_into`), so nothing is deleted and `unmerge` can restore both exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from contacts.errors import InputError
+from contacts.model import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Enrollment,
+    MatchDecision,
+    Message,
+)
+from contacts.stoprules import cancel_pending
+from contacts.survivorship import refresh_contact
+
+
+def get_contact(session: Session, contact_id: int) -> Contact:
+    """The live contact with this id, or an InputError saying what to do."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise InputError(f"no contact {contact_id}; see `followup contacts list`")
+    if contact.merged_into is not None:
+        raise InputError(
+            f"contact {contact_id} was merged into contact {contact.merged_into}; use that id"
+        )
+    return contact
+
+
+def _copy_identifiers(
+    survivor: Contact, loser: Contact
+) -> tuple[list[ContactEmail], list[ContactPhone]]:
+    emails = {e.email_key for e in survivor.emails}
+    phones = {p.phone for p in survivor.phones}
+    new_emails = [
+        ContactEmail(email=e.email, email_key=e.email_key, sighting_id=e.sighting_id)
+        for e in loser.emails
+        if e.email_key not in emails
+    ]
+    new_phones = [
+        ContactPhone(phone=p.phone, sighting_id=p.sighting_id)
+        for p in loser.phones
+        if p.phone not in phones
+    ]
+    survivor.emails.extend(new_emails)
+    survivor.phones.extend(new_phones)
+    return new_emails, new_phones
+
+
+def _move_enrollments(session: Session, survivor: Contact, loser: Contact) -> tuple[list[int], int]:
+    """Move the loser's enrollments; one already held by the survivor is cancelled instead."""
+    held = {
+        (e.event_id, e.sequence)
+        for e in session.scalars(sa.select(Enrollment).where(Enrollment.contact_id == survivor.id))
+    }
+    moved: list[int] = []
+    for enrollment in session.scalars(
+        sa.select(Enrollment).where(Enrollment.contact_id == loser.id).order_by(Enrollment.id)
+    ):
+        if (enrollment.event_id, enrollment.sequence) in held:
+            enrollment.state = "merged"
+            continue
+        enrollment.contact_id = survivor.id
+        session.execute(
+            sa.update(Message)
+            .where(Message.enrollment_id == enrollment.id)
+            .values(contact_id=survivor.id)
+        )
+        moved.append(enrollment.id)
+    session.flush()
+    cancelled = cancel_pending(session, loser.id, f"merged into contact {survivor.id}")
+    return moved, cancelled
+
+
+def merge_contacts(
+    session: Session,
+    survivor: Contact,
+    loser: Contact,
+    rule: str,
+    evidence: dict[str, Any],
+    score: float = 0.0,
+) -> MatchDecision:
+    """Merge `loser` into `survivor` and record the decision (with what moved, for unmerge)."""
+    session.flush()
+    sightings = [s.id for s in loser.sightings]
+    for sighting in list(loser.sightings):
+        sighting.contact_id = survivor.id
+    new_emails, new_phones = _copy_identifiers(survivor, loser)
+    session.flush()
+    moved, cancelled = _move_enrollments(session, survivor, loser)
+    loser.merged_into = survivor.id
+    session.expire(survivor, ["sightings"])
+    session.expire(loser, ["sightings"])
+    refresh_contact(session, survivor)
+    decision = MatchDecision(
+        kind="merge",
+        contact_id=survivor.id,
+        other_contact_id=loser.id,
+        rule=rule,
+        score=score,
+        evidence={
+            **evidence,
+            "sightings": sightings,
+            "copied_emails": [e.id for e in new_emails],
+            "copied_phones": [p.id for p in new_phones],
+            "enrollments": moved,
+            "cancelled_messages": cancelled,
+        },
+    )
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def keep_separate(session: Session, a: Contact, b: Contact, rule: str = "manual") -> MatchDecision:
+    """Remember that two contacts are different people: no later match joins them."""
+    decision = MatchDecision(
+        kind="separate",
+        contact_id=a.id,
+        other_contact_id=b.id,
+        rule=rule,
+        evidence={"left": [s.id for s in a.sightings], "right": [s.id for s in b.sightings]},
+    )
+    session.add(decision)
+    session.flush()
+    return decision

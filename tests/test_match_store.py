@@ -1,0 +1,246 @@
+"""Matching against the store: incremental, order-independent, reviewable and undoable."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from contacts.match import match_pending
+from contacts.model import Contact, Enrollment, Event, MatchDecision, Message
+from contacts.review import decide, open_reviews
+from contacts.store import session_scope
+from contacts.unmerge import unmerge
+from ingest.pipeline import ingest_file
+from tests.conftest import DATA
+
+MATCH = DATA / "match"
+FILES = ("badges.csv", "cards.csv", "connections.csv")
+
+
+def load(url: str, *names: str) -> list[Any]:
+    results = []
+    for name in names:
+        ingest_file(MATCH / name, "Expo", region="US", url=url)
+        results.append(match_pending(url))
+    return results
+
+
+def partition(url: str) -> set[frozenset[tuple[str, int]]]:
+    with session_scope(url) as session:
+        return {
+            frozenset((s.source_file.name, s.record) for s in c.sightings)
+            for c in session.scalars(sa.select(Contact))
+            if c.sightings
+        }
+
+
+def snapshot(url: str) -> list[tuple]:
+    """Everything a contact shows, for exact before/after comparisons."""
+    with session_scope(url) as session:
+        return [
+            (
+                c.id, c.full_name, c.first_name, c.last_name, c.company, c.title, c.linkedin,
+                c.merged_into,
+                sorted((e.email, e.sighting_id, e.is_primary) for e in c.emails),
+                sorted((p.phone, p.sighting_id, p.is_primary) for p in c.phones),
+                sorted(s.id for s in c.sightings),
+            )
+            for c in session.scalars(sa.select(Contact).order_by(Contact.id))
+        ]  # fmt: skip
+
+
+EXPECTED = {
+    frozenset({("badges.csv", 1), ("cards.csv", 1), ("connections.csv", 1)}),  # Bob/Robert
+    frozenset({("badges.csv", 2)}),  # Jane Doe shares Acme's switchboard only
+    frozenset({("badges.csv", 3)}),  # John Lee at Globex ...
+    frozenset({("cards.csv", 2)}),  # ... is not John Lee at Initrode
+    frozenset({("badges.csv", 4), ("cards.csv", 3)}),  # Liz = Elizabeth Taylor
+    frozenset({("badges.csv", 5), ("cards.csv", 4)}),  # José Núñez = Jose Nunez
+    frozenset({("badges.csv", 6)}),  # careers@ is read by Ann ...
+    frozenset({("badges.csv", 7)}),  # ... and by Tom
+    frozenset({("cards.csv", 5)}),  # Chris Park (gmail, no company): review ...
+    frozenset({("connections.csv", 2)}),  # ... against Chris Park at Wingtip Toys
+}
+
+
+def test_incremental_matching_gives_one_partition_for_any_file_order(db_url: str) -> None:
+    results = load(db_url, *FILES)
+    assert [(r.sightings, r.new_contacts, r.matched, r.review) for r in results] == [
+        (7, 7, 0, 0),
+        (5, 2, 3, 1),
+        (2, 1, 1, 1),
+    ]
+    assert partition(db_url) == EXPECTED
+    with session_scope(db_url) as session:
+        jose = session.get_one(Contact, 5)
+        assert (jose.full_name, jose.company) == ("José Núñez", "Umbrella Health")
+        robert = session.get_one(Contact, 1)
+        assert [(e.email, e.is_primary) for e in robert.emails] == [
+            ("bob.smith@acme.example", True),
+            ("robert.smith@gmail.com", False),
+        ]
+        rules = session.scalars(
+            sa.select(MatchDecision.rule).where(MatchDecision.kind == "join")
+        ).all()
+        assert sorted(rules) == [
+            "email-exact", "name-exact+company-exact", "name-nickname+company-exact",
+            "name-nickname+company-exact",
+        ]  # fmt: skip
+
+
+def test_every_order_of_files_and_batches_gives_the_same_contacts(
+    db_url: str, tmp_path: Path
+) -> None:
+    for order in itertools.permutations(FILES):
+        url = db_url if db_url.startswith("postgresql") else f"sqlite:///{tmp_path}/{order}.db"
+        if url == db_url:
+            from contacts import store
+            from tests.conftest import _reset_postgres
+
+            store.dispose(url)
+            _reset_postgres(url)
+        load(url, *order)
+        assert partition(url) == EXPECTED, order
+    # and all files in one batch
+    url = f"sqlite:///{tmp_path}/batch.db"
+    for name in FILES:
+        ingest_file(MATCH / name, "Expo", region="US", url=url)
+    assert match_pending(url).sightings == 14
+    assert partition(url) == EXPECTED
+
+
+def chris_pair(url: str) -> int:
+    """Load the three files; returns the id of the open review of the two Chris Parks."""
+    load(url, *FILES)
+    with session_scope(url) as session:
+        reviews = open_reviews(session)
+        assert [(d.contact_id, d.other_contact_id, d.rule) for d in reviews] == [
+            (9, 10, "review-band"),
+            (3, 8, "conflict"),
+        ]
+        return reviews[0].id
+
+
+def test_keep_separate_survives_a_reimport(db_url: str) -> None:
+    review_id = chris_pair(db_url)
+    with session_scope(db_url) as session:
+        assert decide(session, review_id, "keep-separate") == "contacts 9 and 10 are kept separate"
+    # A new export has a Chris Park with the gmail address AND Wingtip Toys: without the
+    # decision this sighting would glue contacts 9 and 10 together.
+    [again] = load(db_url, "cards-again.csv")
+    assert (again.sightings, again.new_contacts, again.matched, again.review) == (1, 0, 1, 0)
+    with session_scope(db_url) as session:
+        nine, ten = session.get_one(Contact, 9), session.get_one(Contact, 10)
+        assert [(s.source_file.name, s.record) for s in nine.sightings] == [
+            ("cards.csv", 5),
+            ("cards-again.csv", 1),
+        ]
+        assert [(s.source_file.name, s.record) for s in ten.sightings] == [("connections.csv", 2)]
+        assert open_reviews(session)[0].rule == "conflict"  # only John Lee is left
+
+
+def test_review_merge_then_unmerge_restores_the_exact_prior_contacts(db_url: str) -> None:
+    review_id = chris_pair(db_url)
+    before = snapshot(db_url)
+    with session_scope(db_url) as session:
+        assert decide(session, review_id, "merge") == "merged contact 10 into contact 9"
+    merged = snapshot(db_url)
+    assert merged[8][1:7] == ("Chris Park", "Chris", "Park", "Wingtip Toys", "Designer",
+                              "linkedin.com/in/chrispark")  # fmt: skip
+    assert merged[9][7] == 9 and merged[9][10] == []  # the loser is kept, pointing at 9
+    with session_scope(db_url) as session:
+        decision = session.scalars(
+            sa.select(MatchDecision).where(MatchDecision.kind == "merge")
+        ).one()
+        assert (decision.contact_id, decision.other_contact_id, decision.rule) == (9, 10, "manual")
+        assert decision.evidence["levels"][3][:3] == ["name", "exact", 13.91]
+        kept, split, undone = unmerge(session, 9)
+        assert (kept.id, split.id, undone.id) == (9, 10, decision.id)
+    assert snapshot(db_url) == before
+    # ... and the two are now remembered as different people.
+    with session_scope(db_url) as session:
+        assert session.scalars(
+            sa.select(MatchDecision.rule).where(MatchDecision.kind == "separate")
+        ).all() == ["unmerge"]
+
+
+def test_unmerge_splits_off_sightings_an_import_joined(db_url: str) -> None:
+    load(db_url, *FILES)
+    with session_scope(db_url) as session:
+        kept, split, undone = unmerge(session, 1)  # Robert Smith's LinkedIn row joined last
+        assert (kept.id, split.id, undone.rule) == (1, 11, "name-exact+company-exact")
+        assert [(s.source_file.name, s.record) for s in split.sightings] == [("connections.csv", 1)]
+        assert (split.full_name, split.linkedin) == (
+            "Robert Smith",
+            "linkedin.com/in/robert-smith-acme",
+        )
+        assert kept.linkedin == ""
+
+
+def _enroll(session: Any, contact_id: int, event_id: int, sequence: str) -> None:
+    enrollment = Enrollment(contact_id=contact_id, event_id=event_id, sequence=sequence)
+    session.add(enrollment)
+    session.flush()
+    for index, stage in enumerate(("first", "nudge")):
+        session.add(
+            Message(
+                enrollment_id=enrollment.id, contact_id=contact_id, stage=stage,
+                stage_index=index, state="drafted",
+                message_id=f"<{contact_id}.{sequence}.{stage}@t>",
+            )
+        )  # fmt: skip
+    session.flush()
+
+
+def test_merging_two_enrolled_contacts_keeps_one_enrollment(db_url: str) -> None:
+    review_id = chris_pair(db_url)
+    with session_scope(db_url) as session:
+        event_id = session.scalars(sa.select(Event.id)).one()
+        _enroll(session, 9, event_id, "job-seeker")
+        _enroll(session, 10, event_id, "job-seeker")
+        _enroll(session, 10, event_id, "recruiter")
+    with session_scope(db_url) as session:
+        decide(session, review_id, "merge")
+    with session_scope(db_url) as session:
+        rows = session.execute(
+            sa.select(Enrollment.contact_id, Enrollment.sequence, Enrollment.state).order_by(
+                Enrollment.id
+            )
+        ).all()
+        assert [tuple(r) for r in rows] == [
+            (9, "job-seeker", "active"),
+            (10, "job-seeker", "merged"),
+            (9, "recruiter", "active"),
+        ]
+        messages = session.execute(
+            sa.select(Message.contact_id, Message.state, Message.reason).order_by(Message.id)
+        ).all()
+        assert [tuple(m) for m in messages] == [
+            (9, "drafted", ""),
+            (9, "drafted", ""),
+            (10, "cancelled", "merged into contact 9"),
+            (10, "cancelled", "merged into contact 9"),
+            (9, "drafted", ""),
+            (9, "drafted", ""),
+        ]
+
+
+def test_new_sightings_read_only_their_neighbourhood_of_the_store(db_url: str) -> None:
+    from contacts.matching.records import make_rec
+    from contacts.matching.storage import neighbourhood
+
+    load(db_url, *FILES)
+    with session_scope(db_url) as session:
+        stranger = make_rec(0, first="Zed", last="Quinn", emails=["zq@nowhere.example"])
+        assert neighbourhood(session, [stranger], cap=100) == []
+        chris = make_rec(0, first="Chris", last="Park", company="wingtip toys")
+        found = neighbourhood(session, [chris], cap=100)
+        # name key -> both Chris Parks; surname + company -> Ann Park at Wingtip too
+        assert sorted((r.cluster, r.first, r.last) for r in found) == [
+            (6, "ann", "park"),
+            (9, "chris", "park"),
+            (10, "chris", "park"),
+        ]
