@@ -29,8 +29,10 @@ from contacts.model import (
     ContactPhone,
     ContactTag,
     Enrollment,
+    InboundMail,
     Interaction,
     MatchDecision,
+    MatchKey,
     Message,
     Quarantined,
     SightingRow,
@@ -101,6 +103,23 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
     contact_ids = set(
         session.scalars(sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key))
     )
+    # A merge keeps the merged contact's rows (for unmerge): they are the same person.
+    while True:
+        merged = set(
+            session.scalars(
+                sa.select(Contact.id).where(
+                    sa.or_(
+                        Contact.merged_into.in_(contact_ids),
+                        Contact.id.in_(
+                            sa.select(Contact.merged_into).where(Contact.id.in_(contact_ids))
+                        ),
+                    )
+                )
+            )
+        )
+        if merged <= contact_ids:
+            break
+        contact_ids |= merged
     needles = {address.strip().lower(), key}
     needles |= {
         e.lower()
@@ -134,9 +153,12 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
         for q in session.scalars(sa.select(Quarantined))
         if _mentions([q.raw, q.reason], needles)
     ]
-    steps: list[sa.Delete] = [
+    steps: list[sa.Delete | sa.Update] = [
         sa.delete(Interaction).where(
             sa.or_(Interaction.contact_id.in_(contact_ids), Interaction.message_id.in_(message_ids))
+        ),
+        sa.delete(InboundMail).where(
+            sa.or_(InboundMail.contact_id.in_(contact_ids), InboundMail.message_id.in_(message_ids))
         ),
         sa.delete(Message).where(
             sa.or_(Message.id.in_(message_ids), Message.enrollment_id.in_(enrollment_ids))
@@ -153,7 +175,9 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
         sa.delete(ContactPhone).where(ContactPhone.contact_id.in_(contact_ids)),
         sa.delete(ContactTag).where(ContactTag.contact_id.in_(contact_ids)),
         sa.delete(Cadence).where(Cadence.contact_id.in_(contact_ids)),
+        sa.delete(MatchKey).where(MatchKey.sighting_id.in_(sighting_ids)),
         sa.delete(SightingRow).where(SightingRow.id.in_(sighting_ids)),
+        sa.update(Contact).where(Contact.id.in_(contact_ids)).values(merged_into=None),
         sa.delete(Contact).where(Contact.id.in_(contact_ids)),
         sa.delete(Quarantined).where(Quarantined.id.in_(quarantined)),
     ]

@@ -28,7 +28,9 @@ def test_list_and_search_by_name_email_company_event_and_tag(db_url: str) -> Non
     with session_scope(db_url) as session:
         assert book.add_tag(session, nadia, " Mentor ") is True
         assert book.add_tag(session, nadia, "mentor") is False
-        assert len(book.list_contacts(session)) == 32
+        assert (
+            len(book.list_contacts(session)) == 31
+        )  # 30 from spring (one is met twice there) and Nadia
         autumn = book.list_contacts(session, event=AUTUMN)
         assert [e.email for e in autumn] == [MARIA, "robert.chen@contoso.example", NADIA]
         assert autumn[0].events == [SPRING, AUTUMN]
@@ -40,7 +42,7 @@ def test_list_and_search_by_name_email_company_event_and_tag(db_url: str) -> Non
 
         assert ids("garcía") == [maria]  # name, any case
         assert ids("NORTHWIND.example") == [maria, *ids("northwind.example")[1:]]
-        assert len(ids("northwind")) == 4  # company and email domain
+        assert len(ids("northwind")) == 3  # Maria, Ethan (scan + LinkedIn, one contact), Rachel
         assert ids("autumn") == [e.id for e in autumn]  # event
         assert ids("mentor") == [nadia]  # tag
         assert ids("50%_") == []  # LIKE wildcards are literal

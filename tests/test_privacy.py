@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from contacts.book import add_note, add_tag
 from contacts.match import match_pending
-from contacts.model import Base, Message, Suppression
+from contacts.model import Base, Contact, Message, Suppression
 from contacts.stoprules import hashed_key, is_suppressed, suppress
 from contacts.store import session_scope
 from ingest.pipeline import ingest_file
@@ -156,3 +156,24 @@ def test_forget_needs_an_email_address(project: Path, cli) -> None:  # type: ign
         "forgot nobody@example.com: 0 contacts, 0 sightings, 0 messages, 0 quarantined rows, "
         "0 .eml files, 0 mentions in other records; suppressed (hashed) 1 addresses\n"
     )
+
+
+def test_forget_after_a_merge_erases_both_halves(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from contacts.merge import get_contact, merge_contacts
+
+    Path("a.csv").write_text("Full Name,Email\nMaria García,maria.garcia@northwind.example\n")
+    Path("b.csv").write_text("Full Name,Email\nMaria Garcia,maria.g@gmail.com\n")
+    assert cli("ingest", "a.csv", "b.csv", "--event", "Fair").code == 0
+    url = os.environ["FOLLOWUP_DB"]
+    with session_scope(url) as session:
+        ids = sorted(session.scalars(sa.select(Contact.id)))
+        assert len(ids) == 2  # two addresses, no company: kept apart for review
+        merge_contacts(
+            session, get_contact(session, ids[0]), get_contact(session, ids[1]), "manual", {}
+        )
+    result = cli("contacts", "forget", "maria.g@gmail.com", "--yes")
+    assert result.code == 0, result.err
+    assert result.out.startswith("forgot maria.g@gmail.com: 2 contacts, 2 sightings,")
+    after = _everything(url)
+    for trace in ("maria.garcia@northwind.example", "maria.g@gmail.com", "garcía", "garcia"):
+        assert trace not in after, trace

@@ -59,8 +59,8 @@ def test_drop_folder_flow_ingests_plans_and_publishes_its_summary(
     assert sorted(artifacts) == ["drop-folder-summary", "drop-folder-summary-files"]
     assert artifacts["drop-folder-summary"] == (
         "# drop-folder: data/inbox\n\n| what | count |\n|---|---:|\n"
-        "| files | 4 |\n| records | 41 |\n| quarantined | 1 |\n| new contacts | 31 |\n"
-        "| matched contacts | 9 |\n| review queue | 0 |\n| drafts | 25 |\n"
+        "| files | 4 |\n| records | 41 |\n| quarantined | 1 |\n| new contacts | 30 |\n"
+        "| matched contacts | 10 |\n| review queue | 0 |\n| drafts | 25 |\n"
         "| blocked drafts | 0 |\n| sent | 0 |\n| failures | 1 |\n\n## Failures\n\n"
         "- spring-fair/badge.jpg: badge.jpg: unknown format (binary content). followup reads "
         "vCard (.vcf), CSV and XLSX exports; export the contacts in one of those formats\n"
@@ -87,7 +87,7 @@ def test_watch_once_runs_one_pass_and_reports_the_failed_file(project: Path, cli
         "processed/spring-fair/business-cards.vcf\n"
         "spring-fair/fair-scans.csv: ingested, 19 records, 1 quarantined -> "
         "processed/spring-fair/fair-scans.csv\n"
-        "contacts: 31 new, 9 matched; drafts: 25\n"
+        "contacts: 30 new, 10 matched; drafts: 25\n"
     )
     clean = cli("watch", "--once", "--inbox", "data/inbox")
     assert (clean.code, clean.out, clean.err) == (
