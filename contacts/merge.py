@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contacts.errors import InputError
@@ -17,11 +16,9 @@ from contacts.model import (
     Contact,
     ContactEmail,
     ContactPhone,
-    Enrollment,
     MatchDecision,
-    Message,
 )
-from contacts.stoprules import cancel_pending
+from contacts.stoprules import merge_enrollments
 from contacts.survivorship import refresh_contact
 
 
@@ -57,31 +54,6 @@ def _copy_identifiers(
     return new_emails, new_phones
 
 
-def _move_enrollments(session: Session, survivor: Contact, loser: Contact) -> tuple[list[int], int]:
-    """Move the loser's enrollments; one already held by the survivor is cancelled instead."""
-    held = {
-        (e.event_id, e.sequence)
-        for e in session.scalars(sa.select(Enrollment).where(Enrollment.contact_id == survivor.id))
-    }
-    moved: list[int] = []
-    for enrollment in session.scalars(
-        sa.select(Enrollment).where(Enrollment.contact_id == loser.id).order_by(Enrollment.id)
-    ):
-        if (enrollment.event_id, enrollment.sequence) in held:
-            enrollment.state = "merged"
-            continue
-        enrollment.contact_id = survivor.id
-        session.execute(
-            sa.update(Message)
-            .where(Message.enrollment_id == enrollment.id)
-            .values(contact_id=survivor.id)
-        )
-        moved.append(enrollment.id)
-    session.flush()
-    cancelled = cancel_pending(session, loser.id, f"merged into contact {survivor.id}")
-    return moved, cancelled
-
-
 def merge_contacts(
     session: Session,
     survivor: Contact,
@@ -97,7 +69,7 @@ def merge_contacts(
         sighting.contact_id = survivor.id
     new_emails, new_phones = _copy_identifiers(survivor, loser)
     session.flush()
-    moved, cancelled = _move_enrollments(session, survivor, loser)
+    enrollments = merge_enrollments(session, survivor.id, loser.id)
     loser.merged_into = survivor.id
     session.expire(survivor, ["sightings"])
     session.expire(loser, ["sightings"])
@@ -113,8 +85,8 @@ def merge_contacts(
             "sightings": sightings,
             "copied_emails": [e.id for e in new_emails],
             "copied_phones": [p.id for p in new_phones],
-            "enrollments": moved,
-            "cancelled_messages": cancelled,
+            "enrollments": enrollments.moved,
+            "superseded": enrollments.superseded,
         },
     )
     session.add(decision)

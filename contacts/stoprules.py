@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -143,15 +144,23 @@ def suppress_list(session: Session, addresses: list[str], reason: str = "manual"
     return added
 
 
-def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> int:
+@dataclass
+class EnrollmentMerge:
+    """What `merge_enrollments` did, kept in the merge's evidence so unmerge can undo it."""
+
+    moved: list[int] = field(default_factory=list)  # enrollment ids now the kept contact's
+    superseded: list[int] = field(default_factory=list)  # stayed with the merged contact
+
+
+def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> EnrollmentMerge:
     """When contact `gone_id` is merged into `keep_id`, keep one conversation, not two.
 
     The merged contact's enrollments move to the kept contact, unless the kept contact is
     already in a sequence (at that event, or any active one): then the moved enrollment is
-    `superseded` and its pending messages are cancelled. Returns how many were superseded.
+    `superseded` and its pending messages are cancelled.
     """
     kept = list(session.scalars(sa.select(Enrollment).where(Enrollment.contact_id == keep_id)))
-    superseded = 0
+    result = EnrollmentMerge()
     for enrollment in session.scalars(
         sa.select(Enrollment).where(Enrollment.contact_id == gone_id).order_by(Enrollment.id)
     ).all():
@@ -166,7 +175,7 @@ def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> int:
                 )
             ):
                 message.state, message.reason = "cancelled", enrollment.reason
-            superseded += 1
+            result.superseded.append(enrollment.id)
             continue
         enrollment.contact_id = keep_id
         kept.append(enrollment)
@@ -175,8 +184,9 @@ def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> int:
             .where(Message.enrollment_id == enrollment.id)
             .values(contact_id=keep_id)
         )
+        result.moved.append(enrollment.id)
     session.flush()
-    return superseded
+    return result
 
 
 def pause(

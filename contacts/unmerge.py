@@ -48,8 +48,8 @@ def _undo_merge(session: Session, survivor: Contact, decision: MatchDecision) ->
         )
     session.execute(
         sa.update(Enrollment)
-        .where(Enrollment.contact_id == loser.id, Enrollment.state == "merged")
-        .values(state="active")
+        .where(Enrollment.id.in_(evidence.get("superseded", [])))
+        .values(state="active", reason="")
     )
     loser.merged_into = None
     return loser

@@ -210,10 +210,12 @@ def test_merging_two_enrolled_contacts_keeps_one_enrollment(db_url: str) -> None
                 Enrollment.id
             )
         ).all()
+        # One conversation at a time: contact 9 is already in job-seeker at this event,
+        # so both of 10's enrollments stay behind, superseded, with their drafts cancelled.
         assert [tuple(r) for r in rows] == [
             (9, "job-seeker", "active"),
-            (10, "job-seeker", "merged"),
-            (9, "recruiter", "active"),
+            (10, "job-seeker", "superseded"),
+            (10, "recruiter", "superseded"),
         ]
         messages = session.execute(
             sa.select(Message.contact_id, Message.state, Message.reason).order_by(Message.id)
@@ -221,10 +223,24 @@ def test_merging_two_enrolled_contacts_keeps_one_enrollment(db_url: str) -> None
         assert [tuple(m) for m in messages] == [
             (9, "drafted", ""),
             (9, "drafted", ""),
-            (10, "cancelled", "merged into contact 9"),
-            (10, "cancelled", "merged into contact 9"),
-            (9, "drafted", ""),
-            (9, "drafted", ""),
+            (10, "cancelled", "merged into contact 9, already enrolled"),
+            (10, "cancelled", "merged into contact 9, already enrolled"),
+            (10, "cancelled", "merged into contact 9, already enrolled"),
+            (10, "cancelled", "merged into contact 9, already enrolled"),
+        ]
+    with session_scope(db_url) as session:
+        unmerge(session, 9)
+    with session_scope(db_url) as session:
+        rows = session.execute(
+            sa.select(Enrollment.contact_id, Enrollment.sequence, Enrollment.state).order_by(
+                Enrollment.id
+            )
+        ).all()
+        # Unmerge gives 10 its enrollments back (cancelled drafts stay cancelled: re-plan).
+        assert [tuple(r) for r in rows] == [
+            (9, "job-seeker", "active"),
+            (10, "job-seeker", "active"),
+            (10, "recruiter", "active"),
         ]
 
 

@@ -188,7 +188,8 @@ def test_merged_contacts_keep_one_enrollment(project: Path, db_url: str) -> None
     plan_event(FAIR, config_in(project), url=db_url)
     with session_scope(db_url) as session:
         by_name = {c.first_name: c.id for c in session.scalars(sa.select(Contact))}
-        assert merge_enrollments(session, by_name["Maria"], by_name["Robert"]) == 1
+        merged = merge_enrollments(session, by_name["Maria"], by_name["Robert"])
+        assert (merged.moved, len(merged.superseded)) == ([], 1)
         robert = session.scalars(
             sa.select(Enrollment).where(Enrollment.contact_id == by_name["Robert"])
         ).one()
@@ -203,7 +204,8 @@ def test_merged_contacts_keep_one_enrollment(project: Path, db_url: str) -> None
         # A contact with no enrollment of its own takes the merged one over.
         session.execute(sa.delete(Message).where(Message.contact_id == by_name["Aisha"]))
         session.execute(sa.delete(Enrollment).where(Enrollment.contact_id == by_name["Aisha"]))
-        assert merge_enrollments(session, by_name["Aisha"], by_name["Emily"]) == 0
+        merged = merge_enrollments(session, by_name["Aisha"], by_name["Emily"])
+        assert (len(merged.moved), merged.superseded) == (1, [])
         moved = session.scalars(
             sa.select(Message).where(Message.contact_id == by_name["Aisha"])
         ).one()
