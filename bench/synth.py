@@ -75,6 +75,12 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def _mailbox(address: str) -> str:
+    """The mailbox an address delivers to: Gmail drops dots in the local part."""
+    local, _, domain = address.partition("@")
+    return f"{local.replace('.', '')}@{domain}" if domain == "gmail.com" else address
+
+
 def _ascii(text: str) -> str:
     return "".join(c for c in strip_accents(text).lower() if c.isalnum())
 
@@ -126,12 +132,13 @@ def people(n: int, seed: int = 7) -> tuple[list[Person], list[Company]]:
     found: list[Person] = []
 
     def unique(address: str) -> str:
+        """An address no one else has; Gmail ignores dots, so 'a.b' and 'ab' are one mailbox."""
         local, _, domain = address.partition("@")
         candidate, k = address, 1
-        while candidate in used_emails:
+        while _mailbox(candidate) in used_emails:
             k += 1
             candidate = f"{local}{k}@{domain}"
-        used_emails.add(candidate)
+        used_emails.add(_mailbox(candidate))
         return candidate
 
     def work(first: str, last: str, company: int) -> str:

@@ -77,6 +77,58 @@ def test_strong_conflicts_block_a_merge() -> None:
     assert compare(c, d, Stats()).conflicts == ["different personal emails and different phones"]
 
 
+def test_swapped_neighbour_letters_are_a_typo_but_a_changed_letter_is_another_name() -> None:
+    grace = make_rec(1, first="Grace", last="Huang", company="widebank")
+    graec = make_rec(2, first="Graec", last="Huang", company="widebank")
+    assert levels(grace, graec)["name"] == "transposed-given-name"
+    assert compare(grace, graec, Stats()).score >= 16.0
+    maria = make_rec(3, first="Maria", last="Garcia", company="acme")
+    mario = make_rec(4, first="Mario", last="Garcia", company="acme")
+    assert levels(maria, mario)["name"] == "fuzzy-given-name"
+    assert compare(maria, mario, Stats()).score < 16.0
+
+
+def test_a_user_name_that_only_spells_the_name_is_weak_evidence() -> None:
+    work = make_rec(1, first="Ingrid", last="Brisk", emails=["ingrid.brisk@southridge.example"])
+    home = make_rec(2, first="Ingrid", last="Brisk", emails=["ingrid.brisk@yahoo.com"])
+    assert levels(work, home)["email"] == "same-username-of-name"
+    handle = make_rec(3, first="Ingrid", last="Brisk", emails=["skyrunner77@yahoo.com"])
+    other = make_rec(4, first="Ingrid", last="Brisk", emails=["skyrunner77@acme.example"])
+    assert levels(handle, other)["email"] == "same-username"
+
+
+def test_a_job_change_joins_through_the_personal_mobile_not_through_the_name() -> None:
+    # Zoe moved from Ironbridge to Falcon: same mobile, so one person; the namesake at a
+    # third company with another mobile stays apart.
+    old = make_rec(
+        1,
+        first="Zoe",
+        last="Kuznetsov",
+        emails=["zoek@ironbridge.example"],
+        phones=["+14575946167"],
+        company="ironbridge",
+    )
+    old_card = make_rec(
+        2, first="Zoë", last="Kuznetsov", emails=["zoek@ironbridge.example"], company="ironbridge"
+    )
+    new = make_rec(
+        3,
+        first="Zoë",
+        last="Kuznetsov",
+        emails=["zoek@falcon.example"],
+        phones=["+14575946167"],
+        company="falcon",
+    )
+    namesake = make_rec(4, first="Zoe", last="Kuznetsov", emails=["zkuznetsov@globex.example"],
+                        phones=["+12065550100"], company="globex")  # fmt: skip
+    assert compare(old, new, Stats()).conflicts == []
+    assert compare(old_card, new, Stats()).conflicts == [
+        "same name at different companies with different emails"
+    ]
+    outcome = Matcher().resolve([old, old_card, new, namesake])
+    assert sorted(outcome.groups.values()) == [[1, 2, 3], [4]]
+
+
 def test_transitive_chains_never_glue_two_people() -> None:
     # Bob and Rob are one person (same email); Rob and Robin share a mobile by mistake.
     bob = make_rec(1, first="Bob", last="Smith", emails=["bob@acme.example"], company="acme")

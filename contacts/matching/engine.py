@@ -12,10 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contacts.matching.levels import Comparison, Stats, clearly_apart, compare
+from contacts.matching.levels import (
+    SAME_NAME_ELSEWHERE,
+    Comparison,
+    Stats,
+    clearly_apart,
+    compare,
+)
 from contacts.matching.records import Rec, block_keys, stat_keys
 
 INCOHERENT_NAMES = ("else", "surname-only")
+# A conflict that a job change explains: it forbids a direct merge, but when a strong edge
+# (a personal phone, an email, a profile) joins two groups it does not veto the rest.
+SOFT_CONFLICTS = frozenset((SAME_NAME_ELSEWHERE,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +126,18 @@ class Matcher:
         return pairs
 
     def coherent(self, ra: int, rb: int) -> bool:
-        """True when no pair across two groups conflicts, differs in name or is kept apart."""
+        """True when no pair across two groups conflicts, differs in name or is kept apart.
+
+        A soft conflict (same name at another company) does not count here: the edge that
+        joins the groups was checked for it, and a job change explains it elsewhere.
+        """
         for a in self.members[ra]:
             for b in self.members[rb]:
                 if (min(a, b), max(a, b)) in self.separate:
                     return False
                 c = self.pair(a, b)
-                if c.conflicts or c.level("name") in INCOHERENT_NAMES:
+                hard = not SOFT_CONFLICTS.issuperset(c.conflicts)
+                if hard or c.level("name") in INCOHERENT_NAMES:
                     return False
         return True
 

@@ -26,6 +26,9 @@ FREE_MAIL = frozenset((
 ))  # fmt: skip
 
 
+SAME_NAME_ELSEWHERE = "same name at different companies with different emails"
+
+
 class Level(NamedTuple):
     """One field's outcome: the level reached and what it is worth."""
 
@@ -106,8 +109,10 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
             return Level("name", "nickname", wl + wf - 1.0, shown)
         if (len(a.first) == 1 or len(b.first) == 1) and a.first[0] == b.first[0]:
             return Level("name", "initial", wl + 1.0, shown)
+        if _transposed(a.first, b.first):
+            return Level("name", "transposed-given-name", wl + wf - 1.0, shown)
         if min(len(a.first), len(b.first)) >= 4 and OSA.distance(a.first, b.first) <= 1:
-            return Level("name", "fuzzy-given-name", wl - 1.0, shown)
+            return Level("name", "fuzzy-given-name", wl - 3.0, shown)
         return Level("name", "surname-only", wl - 12.0, shown)
     firsts_agree = a.first and b.first and (a.first == b.first or same_name(a.first, b.first))
     if firsts_agree and a.last and b.last:
@@ -118,6 +123,21 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
     if a.first and b.first and a.last and b.last:
         return Level("name", "else", -10.0, shown)
     return Level("name", "else", -4.0, shown)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """True when two given names differ only by two swapped neighbouring letters ('Graec').
+
+    Names that really differ (Maria / Mario, Karin / Katrin) differ by a changed, added or
+    dropped letter; a swap of neighbours is how hands mistype, so it counts almost as exact.
+    """
+    if len(a) != len(b) or len(a) < 4 or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i = diff[0]
+    return a[i] == b[i + 1] and a[i + 1] == b[i]
 
 
 def _email(a: Rec, b: Rec, stats: Stats) -> Level:
@@ -136,6 +156,10 @@ def _email(a: Rec, b: Rec, stats: Stats) -> Level:
             e for e in b.emails if len(e.partition("@")[0]) >= 5 and e.partition("@")[0] in locals_a
         )
         if same_local:
+            local = same_local[0].partition("@")[0]
+            if _spells_name(local, a) or _spells_name(local, b):
+                # 'ingrid.brisondortov@' at work and at Yahoo: anyone so named might pick it
+                return Level("email", "same-username-of-name", 1.0, same_local[0])
             return Level("email", "same-username", 4.0, same_local[0])
     if not (a_personal and b_personal):
         work_a = {e.partition("@")[2] for e in a.emails} - FREE_MAIL
@@ -202,6 +226,12 @@ def clearly_apart(a: Rec, b: Rec, stats: Stats) -> bool:
     return bool(a.first and a.last and b.first and b.last) and _name(a, b, stats).level == "else"
 
 
+def _spells_name(local: str, rec: Rec) -> bool:
+    """True when an address's user name is just the person's name ('jane.doe', 'jdoe12')."""
+    letters = "".join(c for c in local if c.isalpha())
+    return bool(rec.last) and rec.last in letters and (not rec.first or rec.first[0] in letters)
+
+
 def _personal(rec: Rec) -> bool:
     return any(e.partition("@")[2] in FREE_MAIL for e in rec.emails)
 
@@ -227,6 +257,7 @@ def compare(a: Rec, b: Rec, stats: Stats) -> Comparison:
         name.level in ("exact", "swapped", "nickname")
         and company.level == "else"
         and email.level in ("else", "same-domain-other-address")
+        and phone.level != "exact"
     ):
-        conflicts.append("same name at different companies with different emails")
+        conflicts.append(SAME_NAME_ELSEWHERE)
     return Comparison(levels, conflicts)
