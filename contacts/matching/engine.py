@@ -10,14 +10,15 @@ no pair across them conflicts, has different names or was marked keep-separate
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from contacts.matching.levels import (
     SAME_NAME_ELSEWHERE,
     Comparison,
     Stats,
-    clearly_apart,
     compare,
+    screen,
 )
 from contacts.matching.records import Rec, block_keys, stat_keys
 
@@ -113,17 +114,24 @@ class Matcher:
             found = self._cache[key] = compare(self.recs[key[0]], self.recs[key[1]], self.stats)
         return found
 
-    def _candidates(self, new_ids: list[int]) -> set[tuple[int, int]]:
-        pairs: set[tuple[int, int]] = set()
+    def _candidates(self, new_ids: list[int]) -> Iterator[tuple[int, int]]:
+        """Each pair of records sharing a blocking key, once, with one side new.
+
+        Pairs are yielded as they are found (no set of all pairs is held): a new record
+        yields its pairs with known records and with new records of a lower id.
+        """
+        new = set(new_ids)
         for rid in new_ids:
+            seen: set[int] = set()
             for key in block_keys(self.recs[rid]):
                 members = self.index[key]
                 if len(members) > self.t.block_cap:
                     continue
                 for other in members:
-                    if other != rid:
-                        pairs.add((min(rid, other), max(rid, other)))
-        return pairs
+                    if other == rid or other in seen or (other > rid and other in new):
+                        continue
+                    seen.add(other)
+                    yield (other, rid) if other < rid else (rid, other)
 
     def coherent(self, ra: int, rb: int) -> bool:
         """True when no pair across two groups conflicts, differs in name or is kept apart.
@@ -147,14 +155,12 @@ class Matcher:
         for rec in new:
             self._insert(rec)
         new_ids = [r.id for r in new]
-        pairs = self._candidates(new_ids)
-        outcome = Outcome(candidate_pairs=len(pairs))
+        outcome = Outcome()
         edges = []
-        for a, b in pairs:
-            if (a, b) not in self._cache and clearly_apart(self.recs[a], self.recs[b], self.stats):
-                continue
-            c = self._cache.get((a, b)) or compare(self.recs[a], self.recs[b], self.stats)
-            if c.score >= self.t.review:  # only edges are kept: memory stays near-linear
+        for a, b in self._candidates(new_ids):
+            outcome.candidate_pairs += 1
+            c = self._cache.get((a, b)) or screen(self.recs[a], self.recs[b], self.stats)
+            if c is not None and c.score >= self.t.review:  # only edges are kept
                 self._cache[(a, b)] = c
                 edges.append((-c.score, self.recs[a].sort_key, self.recs[b].sort_key, a, b, c))
         edges.sort(key=lambda e: e[:3])

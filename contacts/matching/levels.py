@@ -213,17 +213,26 @@ def _title(a: Rec, b: Rec) -> Level:
     return Level("title", "else", -0.3)
 
 
-def clearly_apart(a: Rec, b: Rec, stats: Stats) -> bool:
-    """A cheap pre-check: no shared identifier and different names can never reach review.
+def screen(a: Rec, b: Rec, stats: Stats) -> Comparison | None:
+    """`compare`, or None at once for a pair that can never reach review.
 
-    (Name 'else' is -10; the most the other fields can add without a shared identifier is
-    same-username +4, company +8 and title +0.8, which stays below the review threshold.)
+    That is a pair with no shared identifier and different full names. (Name 'else' is
+    -10; the most the other fields can add without a shared identifier is same-username
+    +4, company +8 and title +0.8, which stays below the review threshold.)
     """
-    if (a.linkedin and a.linkedin == b.linkedin) or not set(a.emails).isdisjoint(b.emails):
-        return False
-    if not set(a.phones).isdisjoint(b.phones):
-        return False
-    return bool(a.first and a.last and b.first and b.last) and _name(a, b, stats).level == "else"
+    name = _name(a, b, stats)
+    if (
+        name.level == "else"
+        and a.first
+        and a.last
+        and b.first
+        and b.last
+        and not (a.linkedin and a.linkedin == b.linkedin)
+        and set(a.emails).isdisjoint(b.emails)
+        and set(a.phones).isdisjoint(b.phones)
+    ):
+        return None
+    return compare(a, b, stats, name)
 
 
 def _spells_name(local: str, rec: Rec) -> bool:
@@ -236,9 +245,12 @@ def _personal(rec: Rec) -> bool:
     return any(e.partition("@")[2] in FREE_MAIL for e in rec.emails)
 
 
-def compare(a: Rec, b: Rec, stats: Stats) -> Comparison:
-    """Score a pair field by field and list the conflicts that forbid merging them."""
-    name = _name(a, b, stats)
+def compare(a: Rec, b: Rec, stats: Stats, name: Level | None = None) -> Comparison:
+    """Score a pair field by field and list the conflicts that forbid merging them.
+
+    `name` is the name level when the caller has already worked it out (`screen`).
+    """
+    name = name or _name(a, b, stats)
     email = _email(a, b, stats)
     phone = _phone(a, b, stats)
     linkedin = _linkedin(a, b)
