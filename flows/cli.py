@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import click
+import typer
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
@@ -43,6 +44,16 @@ def show_config(config: ConfigOption = None) -> None:
     out.print(f"database: {resolve_url()}")
 
 
+# Typer 0.12-0.15 raises click's exceptions; later releases raise those of the click it
+# bundles, which derive from `typer.TyperException`. Both are usage errors, never a crash.
+_USAGE_ERRORS: tuple[type[Exception], ...] = (
+    click.ClickException,
+    *([typer.TyperException] if hasattr(typer, "TyperException") else []),
+)
+_EXITS = (click.exceptions.Exit, typer.Exit)
+_ABORTS = (click.exceptions.Abort, typer.Abort)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; expected failures become one line on stderr and a non-zero exit code."""
     try:
@@ -50,12 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     except FollowupError as exc:
         say_error(str(exc))
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except _EXITS as exc:
+        return int(exc.exit_code)
+    except _USAGE_ERRORS as exc:
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            say_error(str(exc))
+        return int(getattr(exc, "exit_code", 2))
+    except _ABORTS:
         err.print("aborted")
         return 130
     return result if isinstance(result, int) else 0

@@ -1,8 +1,8 @@
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
 
@@ -120,21 +120,51 @@ def test_csv_and_vcard_exports(project: Path, cli) -> None:  # type: ignore[no-u
     assert "FN:Chloé Dubois" in vcard.out
 
 
-def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+# Typer may build its commands on click or on the copy of click it bundles: duck-typed.
+def _commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
     found = []
     for name, command in sorted(group.commands.items()):
         found.append((f"{prefix}{name}", command))
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             found.extend(_commands(command, f"{prefix}{name} "))
     return found
 
 
-@pytest.mark.parametrize(("name", "command"), _commands(typer.main.get_group(app)))  # type: ignore[arg-type]
-def test_every_command_has_meaningful_help(name: str, command: click.Command) -> None:
+COMMANDS = _commands(typer.main.get_group(app))
+
+
+def test_the_command_tree_is_walked() -> None:
+    names = {name for name, _ in COMMANDS}
+    assert {"ingest", "run", "contacts why", "outbox send", "quarantine export"} <= names
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS)
+def test_every_command_has_meaningful_help(name: str, command: Any) -> None:
     assert command.help and len(command.help.split()) >= 4, name
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name != "help":
-            assert param.help, f"{name} {param.opts}"
+    options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
+    for param in options:
+        assert param.help, f"{name} {param.opts}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ingest",), "Missing argument 'files'."),
+        (("nope",), "No such command 'nope'."),
+        (("ingest", "x.csv", "--bogus"), "No such option: --bogus"),
+        (("ingest", "x.csv", "--event"), "Option '--event' requires an argument."),
+    ],
+)
+def test_usage_errors_are_a_message_and_exit_2_never_a_traceback(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.rstrip().endswith(f"Error: {message}")
+    assert "Traceback" not in result.out + result.err
 
 
 def test_top_level_help_lists_the_commands(cli) -> None:  # type: ignore[no-untyped-def]
