@@ -23,8 +23,12 @@ run: $(STAMP)
 	$(BIN)/followup run $(SAMPLE)
 
 # The test set-up installs what the tests talk to (a headless browser, an IMAP server) when missing.
+# PostgreSQL: FOLLOWUP_TEST_PG_URL (.ci/run sets it); when unset and a server answers on
+# 127.0.0.1:5432, its database `test` is used, so the PostgreSQL half of the suite runs too.
+PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/test
 test: $(STAMP) browser imap-server
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	FOLLOWUP_TEST_PG_URL="$${FOLLOWUP_TEST_PG_URL:-$$(pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null && echo $(PG_DEFAULT))}" \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The HTML report is tested in a real headless browser: Debian's chromium, installed when missing.
 browser:
@@ -46,8 +50,9 @@ bench: $(STAMP) bench-match
 # The IMAP tests run a real Dovecot on 127.0.0.1 (tests/dovecot.py starts and stops it);
 # install Debian's package only when it is missing.
 imap-server:
-	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || \
-		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-imapd)
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || { \
+	  SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q dovecot-imapd; }
 
 # Matching quality and speed, and Splink side by side (installs the bench extra).
 bench-match: $(STAMP)
