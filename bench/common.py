@@ -57,6 +57,16 @@ def pairwise(clusters: Iterable[list[int]], truth: list[int]) -> dict[str, float
     return {"precision": precision, "recall": recall, "f1": f1, "pairs": actual}
 
 
+def rss_gb() -> float:
+    """Resident memory of this process now, in GB (from /proc; 0.0 where there is none)."""
+    try:
+        with open("/proc/self/status") as status:
+            line = next(x for x in status if x.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0.0
+    return int(line.split()[1]) / 1024**2
+
+
 def peak_rss_gb() -> float:
     """Peak resident memory of this process so far, in GB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import blocking_recall, pairwise, peak_rss_gb, to_rec  # noqa: E402
+from bench.common import blocking_recall, pairwise, peak_rss_gb, rss_gb, to_rec  # noqa: E402
 from bench.synth import people, sightings  # noqa: E402
 
 HEADERS = {
@@ -135,6 +135,7 @@ def scale(n_sightings: int, seed: int) -> None:
     recs = [to_rec(i, r) for i, r in enumerate(rows)]
     print(f"generated {len(recs)} sightings of {len(set(truth))} people "
           f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(f"memory held before matching (generated rows and records): {rss_gb():.2f} GB")
     matcher = Matcher()
     started = time.perf_counter()
     outcome = matcher.resolve(recs)
