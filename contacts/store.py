@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from contacts.errors import StoreError
@@ -66,12 +66,19 @@ def engine_for(url: str | None = None) -> Engine:
             f"cannot understand the database URL {resolved!r}: use a SQLAlchemy URL such as "
             f"{DEFAULT_DB} or postgresql+psycopg://user@host/db (set FOLLOWUP_DB or --db)"
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
-        _prepare_sqlite_file(parsed)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
-        sa_event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            _prepare_sqlite_file(parsed)
+            engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+            sa_event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = sa.create_engine(parsed, pool_pre_ping=True)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise StoreError(
+            f"cannot use the database URL {parsed.render_as_string(hide_password=True)}: "
+            f"its driver is not available ({exc}). followup ships drivers for SQLite "
+            "(sqlite:///path.db) and PostgreSQL (postgresql+psycopg://user@host/db)"
+        ) from exc
     try:
         ensure_schema(engine)
     except OperationalError as exc:

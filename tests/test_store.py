@@ -59,6 +59,23 @@ def test_unusable_url_says_how_to_fix_it() -> None:
         store.engine_for("not a url")
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("mysql://u@localhost/x", "No module named 'MySQLdb'"),
+        ("foo://x", "Can't load plugin: sqlalchemy.dialects:foo"),
+    ],
+)
+def test_a_url_without_a_driver_is_one_clear_error(url: str, reason: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.engine_for(url)
+    assert str(caught.value) == (
+        f"cannot use the database URL {url}: its driver is not available ({reason}). "
+        "followup ships drivers for SQLite (sqlite:///path.db) and PostgreSQL "
+        "(postgresql+psycopg://user@host/db)"
+    )
+
+
 def test_default_url_honours_followup_db(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FOLLOWUP_DB", raising=False)
     assert store.resolve_url() == "sqlite:///data/followup.db"
