@@ -13,7 +13,9 @@ from contacts import export as exporter
 from contacts.errors import InputError
 from contacts.events import find_event
 from contacts.store import session_scope
-from flows.cliapp import DbOption, err, export_app
+from flows.cliapp import DbOption, export_app, write_output
+
+_SUFFIX = {"json": "json", "csv": "csv", "vcard": "vcf"}
 
 
 @export_app.command("contacts")
@@ -49,7 +51,6 @@ def export_contacts(
         else:
             text = exporter.export_vcard(session, vcard_version, event, tag)
     if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        write_output(output, text, f"contacts.{_SUFFIX[format_]}")
     else:
         sys.stdout.write(text)

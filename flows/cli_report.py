@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cliapp import DbOption, app, err, out
+from flows.cliapp import DbOption, app, out, write_output
 from outreach.report import FunnelRow, funnel
 from outreach.report_html import render_html
 
@@ -52,6 +52,4 @@ def report(
     rows = funnel(db, event)
     out.print(funnel_table(rows))
     if html:
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(render_html(rows), encoding="utf-8")
-        err.print(f"wrote {html}")
+        write_output(html, render_html(rows), "report.html")

@@ -99,6 +99,7 @@ def test_report_cli_writes_html_and_explains_unknown_events(project: Path, cli) 
     import os
 
     load_spring(os.environ["FOLLOWUP_DB"])
+    Path("out").mkdir()  # output folders are not created on the fly
     result = cli("report", "--html", "out/report.html")
     assert result.code == 0, result.err
     assert result.err == "wrote out/report.html\n"
