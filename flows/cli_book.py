@@ -42,9 +42,11 @@ def contacts_list(
     db: DbOption = None,
 ) -> None:
     """List contacts with their primary email, company, events, tags and status."""
+    book.check_status(status)
     with session_scope(db) as session:
         if event:
             find_event(session, event)
+        book.check_tag(session, tag)
         entries = book.list_contacts(session, event=event, tag=tag, status=status)
     out.print(_table(entries, f"{len(entries)} contacts"))
 
@@ -150,6 +152,8 @@ def contacts_keep_in_touch(
             message = f"stopped keeping in touch with {who}" if found else f"{who} had no cadence"
         else:
             days = keepintouch.parse_every(every)
+            if tag:
+                book.check_tag(session, tag)
             keepintouch.set_cadence(session, days, contact_id, tag)
             message = f"keeping in touch with {who} every {days} days"
     out.print(message, markup=False, highlight=False)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from contacts import export as exporter
+from contacts.book import check_tag
 from contacts.errors import InputError
 from contacts.events import find_event
 from contacts.store import session_scope
@@ -43,6 +44,7 @@ def export_contacts(
     with session_scope(db) as session:
         if event:
             find_event(session, event)
+        check_tag(session, tag)
         if format_ == "json":
             rows = exporter.export_json_rows(session, event, tag)
             text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
