@@ -26,7 +26,7 @@ from contacts.model import (
     Message,
     SightingRow,
 )
-from contacts.stoprules import email_key
+from contacts.stoprules import STATUSES, email_key
 
 # Interactions with the person (not notes about them): these reset a keep-in-touch clock.
 TOUCH_KINDS = ("met", "emailed", "replied")
@@ -81,6 +81,30 @@ def normalize_tag(tag: str) -> str:
     cleaned = " ".join(tag.split()).lower()
     if not cleaned or len(cleaned) > 64:
         raise InputError(f"tag {tag!r}: use 1 to 64 characters, e.g. `mentor`")
+    return cleaned
+
+
+def check_status(status: str) -> str:
+    """A `--status` filter, refused unless it is a known status (an empty one passes)."""
+    if status and status not in STATUSES:
+        raise InputError(f"--status {status!r}: use one of {', '.join(STATUSES)}")
+    return status
+
+
+def check_tag(session: Session, tag: str) -> str:
+    """A `--tag` filter as stored (normalized), refused when no contact has it: a typo
+    would otherwise select nobody and look like an empty book. An empty tag passes.
+
+    Example: with contacts tagged mentor and recruiter, `check_tag(session, "nope")` raises
+    InputError("no contact is tagged 'nope'; tags in use: mentor, recruiter").
+    """
+    if not tag:
+        return ""
+    cleaned = normalize_tag(tag)
+    in_use = sorted(set(session.scalars(sa.select(ContactTag.tag))))
+    if cleaned not in in_use:
+        known = ", ".join(in_use) or "none yet (add one with `followup contacts tag ID TAG`)"
+        raise InputError(f"no contact is tagged {cleaned!r}; tags in use: {known}")
     return cleaned
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -52,14 +53,32 @@ OUTLOOK_COLUMNS = [
 VCARD_VERSIONS = ("3.0", "4.0")
 
 
-def safe_cell(value: Any) -> str:
-    """Neutralize spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a '.
+# Strictly a phone number: `+`, digits, spaces, dashes, dots and brackets, 7+ digits.
+_PHONE = re.compile(r"^[+(\d][\d\s().\-+]*$")
+PHONE_MIN_DIGITS = 7
 
-    Example: safe_cell("=HYPERLINK(...)") == "'=HYPERLINK(...)"; safe_cell("+1 617") ==
-    "'+1 617" (a spreadsheet shows it as text; the importers keep the digits).
+
+def is_phone(text: str) -> bool:
+    """True for a value that is only a phone number ('+16175550142', '+1 (617) 555-0142').
+
+    Such a cell cannot run a formula with side effects (no names, references or calls are
+    possible with those characters), so it is written as is: Google Contacts and Outlook
+    would keep a guarding apostrophe as part of the number.
+    """
+    return bool(_PHONE.match(text)) and sum(c.isdigit() for c in text) >= PHONE_MIN_DIGITS
+
+
+def safe_cell(value: Any) -> str:
+    """Neutralize spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a ',
+    except a value that is strictly a phone number (`is_phone`).
+
+    Example: safe_cell("=HYPERLINK(...)") == "'=HYPERLINK(...)"; safe_cell("+16175550142")
+    == "+16175550142"; safe_cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0".
     """
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not is_phone(text):
+        return "'" + text
+    return text
 
 
 def profile_url(linkedin: str) -> str:

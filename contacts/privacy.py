@@ -2,7 +2,8 @@
 
 `forget` erases the contact and every row that holds their data (sightings with their raw
 fields, emails, phones, tags, cadences, match decisions, enrollments, messages and their
-.eml files, interactions, quarantined rows that mention an address) and leaves only a
+.eml files, interactions, quarantined rows that mention an address), redacts them from the
+export files the drop folder keeps (`ingest.redact`), and leaves only a
 *hashed* suppression entry per address (`stoprules.hashed_key`), so a later import
 cannot bring them back into a sequence: the planner and the sender ask `is_suppressed`,
 which checks the plain and the hashed form.
@@ -36,10 +37,12 @@ from contacts.model import (
     Message,
     Quarantined,
     SightingRow,
+    SourceFile,
     Suppression,
 )
 from contacts.stoprules import email_key, hashed_key, is_suppressed
 from contacts.store import session_scope
+from ingest.redact import Person, files_mentioning, redact_stored_exports, stored_export_folders
 
 
 @dataclass
@@ -54,6 +57,9 @@ class ForgetResult:
     eml_files: int = 0
     suppressions: int = 0
     files: list[str] = field(default_factory=list)  # the erased messages' .eml files
+    phones: set[str] = field(default_factory=set)  # the person's numbers, to find them in files
+    redacted: list[tuple[str, int]] = field(default_factory=list)  # (stored export, rows cut)
+    still_mentioned: list[str] = field(default_factory=list)  # ingested files left as they are
 
 
 def _mentions(raw: Any, needles: set[str]) -> bool:
@@ -128,6 +134,11 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
         )
     }
     keys = {email_key(n) for n in needles}
+    result.phones = set(
+        session.scalars(
+            sa.select(ContactPhone.phone).where(ContactPhone.contact_id.in_(contact_ids))
+        )
+    )
     sighting_ids = set(
         session.scalars(sa.select(SightingRow.id).where(SightingRow.contact_id.in_(contact_ids)))
     )
@@ -208,12 +219,25 @@ def _addressed_to(data: bytes, needles: set[str]) -> bool:
     return any(n in people for n in needles)
 
 
+def _resolve(stored: str, bases: list[Path]) -> Path:
+    """A stored .eml path: absolute as is; a relative one (rows written as `data/outbox/…`)
+    against the first base folder where it exists (the current folder, then the project's)."""
+    path = Path(stored)
+    if path.is_absolute():
+        return path
+    for base in bases:
+        if (base / path).is_file():
+            return base / path
+    return path
+
+
 def _clean_outbox(outbox: Path | None, erased: set[Path], needles: set[str]) -> int:
     """Delete the person's .eml files; scrub mentions of them from other people's drafts."""
     deleted = 0
+    erased = {p.resolve() for p in erased}
     candidates = set(erased)
     if outbox is not None and outbox.is_dir():
-        candidates |= set(outbox.rglob("*.eml"))
+        candidates |= {p.resolve() for p in outbox.rglob("*.eml")}
     pattern = _pattern(needles)
     for path in sorted(candidates):
         if not path.is_file():
@@ -228,11 +252,26 @@ def _clean_outbox(outbox: Path | None, erased: set[Path], needles: set[str]) -> 
     return deleted
 
 
-def forget(url: str | None, address: str, outbox: Path | None = None) -> ForgetResult:
+def _source_paths(session: Session) -> set[Path]:
+    return {Path(p) for p in session.scalars(sa.select(SourceFile.path)) if p}
+
+
+def forget(
+    url: str | None,
+    address: str,
+    outbox: Path | None = None,
+    inbox: Path | None = None,
+    project: Path | None = None,
+) -> ForgetResult:
     """Erase a person everywhere and keep only hashed suppressions of their addresses.
 
-    The database part is one transaction; .eml files (those the outbox rows point at, and
-    any file under `outbox` that mentions one of the addresses) are deleted after it commits.
+    The database part is one transaction; after it commits, .eml files (those the outbox
+    rows point at, and any file under `outbox` that mentions one of the addresses) are
+    deleted, and the export files the drop folder keeps for `inbox` (the inbox, processed/
+    and failed/ beside it) are rewritten without the person's rows or cards. Files ingested
+    from anywhere else are the user's own: those that still mention the person are listed
+    in `still_mentioned`, not changed. Relative paths stored in the database (.eml drafts)
+    are looked up in the current folder, then in `project` (the configuration's folder).
 
     Raises:
         InputError: the address is not an email address.
@@ -241,9 +280,18 @@ def forget(url: str | None, address: str, outbox: Path | None = None) -> ForgetR
         raise InputError(f"forget: {address!r} is not an email address, e.g. ann@example.com")
     result = ForgetResult()
     with session_scope(url) as session:
+        sources = _source_paths(session)
         needles = _erase_rows(session, address, result)
         result.suppressions = _hash_suppressions(session, needles)
-    result.eml_files = _clean_outbox(outbox, {Path(p) for p in result.files}, needles)
+    bases = [Path.cwd()] + ([project] if project is not None else [])
+    erased = {_resolve(p, bases) for p in result.files}
+    result.eml_files = _clean_outbox(outbox, erased, needles)
+    person = Person.of(needles, result.phones)
+    if inbox is not None:
+        result.redacted = [(str(p), n) for p, n in redact_stored_exports(inbox, person)]
+        kept = stored_export_folders(inbox)
+        sources = {p for p in sources if not any(p.resolve().is_relative_to(f) for f in kept)}
+    result.still_mentioned = [str(p) for p in files_mentioning(sources, person)]
     return result
 
 

@@ -42,9 +42,11 @@ def contacts_list(
     db: DbOption = None,
 ) -> None:
     """List contacts with their primary email, company, events, tags and status."""
+    book.check_status(status)
     with session_scope(db) as session:
         if event:
             find_event(session, event)
+        book.check_tag(session, tag)
         entries = book.list_contacts(session, event=event, tag=tag, status=status)
     out.print(_table(entries, f"{len(entries)} contacts"))
 
@@ -150,23 +152,45 @@ def contacts_keep_in_touch(
             message = f"stopped keeping in touch with {who}" if found else f"{who} had no cadence"
         else:
             days = keepintouch.parse_every(every)
+            if tag:
+                book.check_tag(session, tag)
             keepintouch.set_cadence(session, days, contact_id, tag)
             message = f"keeping in touch with {who} every {days} days"
     out.print(message, markup=False, highlight=False)
+
+
+def _in_project(value: str, config_file: Path | None) -> Path:
+    """A configured folder: as given when it exists from here, else beside followup.toml."""
+    path = Path(value)
+    if path.is_absolute() or path.exists() or config_file is None:
+        return path
+    return config_file.resolve().parent / path
 
 
 @contacts_app.command("forget")
 def contacts_forget(
     email: Annotated[str, typer.Argument(help="An email address of the person to erase.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    inbox: Annotated[
+        Path | None,
+        typer.Option(
+            "--inbox",
+            help="Drop folder whose kept exports are redacted too (default: [schedules] "
+            "drop_folder inbox, or data/inbox).",
+        ),
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
     if not yes:
         typer.confirm(f"Erase everything about {email}? This cannot be undone", abort=True)
-    outbox = Path(load_config(config).get("outbox"))
-    result = privacy.forget(db, email, outbox)
+    cfg = load_config(config)
+    outbox = _in_project(str(cfg.get("outbox")), cfg.path)
+    drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})
+    inbox = inbox or _in_project(str(drop.get("inbox", "data/inbox")), cfg.path)
+    project = cfg.path.resolve().parent if cfg.path else None
+    result = privacy.forget(db, email, outbox, inbox=inbox, project=project)
     out.print(
         f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
@@ -175,6 +199,14 @@ def contacts_forget(
         markup=False,
         highlight=False,
     )
+    for path, count in result.redacted:
+        out.print(f"redacted {path} ({count} removed)", markup=False, highlight=False)
+    for path in result.still_mentioned:
+        out.print(
+            f"still mentions them (ingested from outside the drop folder, not changed): {path}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("today")

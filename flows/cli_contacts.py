@@ -10,10 +10,13 @@ from typing import Annotated
 import typer
 
 from contacts import export as exporter
+from contacts.book import check_tag
 from contacts.errors import InputError
 from contacts.events import find_event
 from contacts.store import session_scope
-from flows.cliapp import DbOption, err, export_app
+from flows.cliapp import DbOption, export_app, write_output
+
+_SUFFIX = {"json": "json", "csv": "csv", "vcard": "vcf"}
 
 
 @export_app.command("contacts")
@@ -41,6 +44,7 @@ def export_contacts(
     with session_scope(db) as session:
         if event:
             find_event(session, event)
+        check_tag(session, tag)
         if format_ == "json":
             rows = exporter.export_json_rows(session, event, tag)
             text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -49,7 +53,6 @@ def export_contacts(
         else:
             text = exporter.export_vcard(session, vcard_version, event, tag)
     if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        write_output(output, text, f"contacts.{_SUFFIX[format_]}")
     else:
         sys.stdout.write(text)

@@ -9,7 +9,7 @@ import typer
 
 from contacts.quarantine import quarantine_csv, quarantined
 from contacts.store import session_scope
-from flows.cliapp import DbOption, app, err, out
+from flows.cliapp import DbOption, app, out, write_output
 
 quarantine_app = typer.Typer(
     help="Records that could not become contacts, with the reason.", no_args_is_help=True
@@ -57,7 +57,6 @@ def export_quarantine(
     with session_scope(db) as session:
         text = quarantine_csv(quarantined(session, event=event, file=file))
     if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        write_output(output, text, "quarantine.csv")
     else:
         out.print(text, end="", markup=False, highlight=False, soft_wrap=True)

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cliapp import DbOption, app, err, out
+from flows.cliapp import ConfigOption, DbOption, app, out, write_output
+from outreach.config import load_config
 from outreach.report import FunnelRow, funnel
 from outreach.report_html import render_html
 
@@ -47,11 +48,11 @@ def report(
         Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
     ] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
-    """Show the funnel per event: sightings, contacts, enrolled, emailed, replied, opted out."""
-    rows = funnel(db, event)
+    """Show the funnel per event: sightings, contacts, enrolled, emailed (every stage of the
+    event's sequence, 0 until sent), replied, opted out."""
+    rows = funnel(db, event, load_config(config))
     out.print(funnel_table(rows))
     if html:
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(render_html(rows), encoding="utf-8")
-        err.print(f"wrote {html}")
+        write_output(html, render_html(rows), "report.html")

@@ -6,10 +6,14 @@ imports them all and runs the app. Only the CLI prints.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from contacts.errors import InputError
 
 app = typer.Typer(
     help="followup: turn event exports into contacts and reviewed follow-up emails.",
@@ -41,3 +45,34 @@ ConfigOption = Annotated[
 def say_error(message: str) -> None:
     """One plain line on stderr (no markup, so file names with [brackets] survive)."""
     err.print(f"error: {message}", markup=False, highlight=False)
+
+
+def write_output(path: Path, text: str, example: str = "output.txt") -> None:
+    """Write a file the user named (`-o`, `--html`); a bad path is one line that says the fix.
+
+    Missing folders are not created: a typo in a path should not leave folders behind.
+    Example: `write_output(Path("/tmp"), text, "contacts.json")` raises InputError("/tmp is
+    a folder; give a file name, e.g. /tmp/contacts.json").
+    """
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(_output_problem(path, exc, example)) from None
+    err.print(f"wrote {path}", markup=False, highlight=False)
+
+
+def _output_problem(path: Path, exc: OSError, example: str) -> str:
+    parent = path.parent
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return f"{path} is a folder; give a file name, e.g. {path / example}"
+    if isinstance(exc, PermissionError):
+        return f"{path}: permission denied; choose another path"
+    if isinstance(exc, NotADirectoryError) or (parent.exists() and not parent.is_dir()):
+        return f"{parent} is not a folder; choose another path for {path.name}"
+    if isinstance(exc, FileNotFoundError):
+        if not parent.exists():
+            return f"folder {parent} does not exist; create it first (mkdir -p {parent})"
+        return f"cannot create {path.name} in {parent}; choose another folder"
+    if exc.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write {path}: {exc.strerror}; choose another path"
+    return f"cannot write {path} ({exc.strerror or exc}); choose another path"

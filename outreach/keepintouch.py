@@ -26,11 +26,11 @@ from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
-from outreach.planner import unsubscribe_url
+from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
 from outreach.staging import stage_message
 
-SEQUENCE = "keep-in-touch"
+SEQUENCE = KEEP_IN_TOUCH
 UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 # Messages in these states mean a sequence is still running for the contact.
 RUNNING = ("planned", "drafted", "approved", "sending", "blocked")
@@ -196,6 +196,10 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
                 )
                 session.add(enrollment)
                 session.flush()
+            else:
+                # A new round: the last one may have ended ('done') or been stopped by a
+                # reply before replies reset the clock (rows from older versions).
+                enrollment.state, enrollment.reason = "active", ""
             # One stage per round, named by its date: message ids stay unique and stable.
             dated = Stage(f"{stage.name}-{today.isoformat()}", stage.template, 0, "event")
             rounds = Sequence(SEQUENCE, base.description, (dated,))

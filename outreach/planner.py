@@ -34,6 +34,7 @@ from outreach.staging import facts_for, make_message_id, stage_message
 __all__ = ["PlanResult", "make_message_id", "plan_due", "plan_event"]
 
 STOPPED = ("replied", "unsubscribed", "bounced")  # contact statuses that end a sequence
+KEEP_IN_TOUCH = "keep-in-touch"  # the check-ins sequence: a reply resets its clock instead
 # Previous-stage states that let the next stage be staged (all_stages: also the unsent ones).
 GO_ON = ("sent", "skipped")
 GO_ON_UP_FRONT = ("sent", "skipped", "drafted", "approved", "planned")
@@ -111,6 +112,18 @@ def sequence_for(config: Config, event: Event, explicit: str = "") -> Sequence:
     return get_sequence(config, name)
 
 
+def stops(status: str, sequence: str) -> bool:
+    """True when a contact with this status must get no further message of the sequence.
+
+    A reply ends an event's follow-up sequence, but for keeping in touch it only resets the
+    clock (the next check-in falls due a cadence after the reply), so there only an
+    unsubscribe or a bounce stops. Example: `stops("replied", "keep-in-touch")` is False.
+    """
+    if sequence == KEEP_IN_TOUCH:
+        return status in ("unsubscribed", "bounced")
+    return status in STOPPED
+
+
 def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResult) -> None:
     for contact, sighting in _sightings_at(session, event).items():
         if not contact.emails:
@@ -178,7 +191,7 @@ def _advance(
 ) -> None:
     """Stage the next stage(s) of one enrollment when they may be staged."""
     contact = enrollment.contact
-    if contact.status in STOPPED:
+    if stops(contact.status, enrollment.sequence):
         enrollment.state, enrollment.reason = "stopped", f"contact {contact.status}"
         result.stopped += 1
         return
@@ -188,7 +201,7 @@ def _advance(
     messages = session.scalars(
         sa.select(Message)
         .where(Message.enrollment_id == enrollment.id)
-        .order_by(Message.stage_index)
+        .order_by(Message.stage_index, Message.id)
     ).all()
     for i, message in enumerate(messages):
         if message.state == "blocked":
@@ -203,7 +216,9 @@ def _advance(
             )
     previous = messages[-1] if messages else None
     if previous is not None and previous.state == "cancelled":
-        enrollment.state, enrollment.reason = "stopped", previous.reason
+        # A cancelled check-in ends only its round: `followup today --draft` starts the next.
+        ended = "done" if enrollment.sequence == KEEP_IN_TOUCH else "stopped"
+        enrollment.state, enrollment.reason = ended, previous.reason
         return
     if previous is None and is_suppressed(session, contact.emails[0].email):
         result.stopped += 1

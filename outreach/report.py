@@ -4,6 +4,10 @@ People met at several events are credited to each of them. A contact is *known* 
 event when they were already seen at an earlier event (earlier date; same or missing date:
 registered earlier), otherwise *new*. Replies, unsubscribes and bounces count a contact
 once per event, from the interaction log and the contact's status.
+
+"Emailed" lists every stage of the sequence(s) the event uses (its enrollments' sequences,
+or the one it would be planned with), in stage order, with 0 for a stage nothing was sent
+for yet; stages sent outside those sequences (keep-in-touch check-ins) follow.
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.errors import ConfigError
 from contacts.events import find_event
 from contacts.model import Contact, Enrollment, Event, Interaction, Message, SightingRow
 from contacts.store import session_scope
+from outreach.config import Config, load_config
+from outreach.planner import KEEP_IN_TOUCH, sequence_for
+from outreach.sequences import get_sequence
 
 OUTCOMES = ("replied", "unsubscribed", "bounced")
 
@@ -77,8 +85,43 @@ def _outcomes(session: Session) -> dict[int, set[str]]:
     return found
 
 
-def funnel_rows(session: Session, event: str = "") -> list[FunnelRow]:
-    """The funnel of every event (or one), in event date order."""
+def _declared_stages(
+    session: Session, events: list[Event], config: Config | None
+) -> dict[int, list[tuple[int, str]]]:
+    """event id -> the (index, name) of every stage of the sequences the event uses.
+
+    Without a configuration the stages are those that have a message in any state."""
+    used: dict[int, set[str]] = defaultdict(set)
+    for event_id, sequence in session.execute(
+        sa.select(Enrollment.event_id, Enrollment.sequence).distinct()
+    ):
+        if sequence != KEEP_IN_TOUCH:
+            used[event_id].add(sequence)
+    stages: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for event_id, index, stage in session.execute(
+        sa.select(Enrollment.event_id, Message.stage_index, Message.stage)
+        .join(Enrollment, Message.enrollment_id == Enrollment.id)
+        .where(Enrollment.sequence != KEEP_IN_TOUCH)
+        .distinct()
+    ):
+        stages[event_id].add((index, stage))
+    if config is not None:
+        for ev in events:
+            try:
+                names = used[ev.id] or {sequence_for(config, ev).name}
+                for name in names:
+                    stages[ev.id] |= {
+                        (i, s.name) for i, s in enumerate(get_sequence(config, name).stages)
+                    }
+            except ConfigError:  # a sequence no longer configured: what was staged is shown
+                continue
+    return {event_id: sorted(found) for event_id, found in stages.items()}
+
+
+def funnel_rows(session: Session, event: str = "", config: Config | None = None) -> list[FunnelRow]:
+    """The funnel of every event (or one), in event date order.
+
+    `config` names the stages of each event's sequence (see the module docstring)."""
     events = sorted(session.scalars(sa.select(Event)), key=_event_order)
     if event:
         wanted = find_event(session, event).id
@@ -106,6 +149,7 @@ def funnel_rows(session: Session, event: str = "") -> list[FunnelRow]:
     ):
         emailed[event_id][(index, stage)].add(contact_id)
     outcomes = _outcomes(session)
+    declared = _declared_stages(session, events, config)
     rows = []
     for ev in events:
         if event and ev.id != wanted:
@@ -116,14 +160,27 @@ def funnel_rows(session: Session, event: str = "") -> list[FunnelRow]:
         row.new = sum(1 for c in people if first[c] == order[ev.id])
         row.known = row.contacts - row.new
         row.enrolled = len(enrolled[ev.id])
-        row.emailed = {stage: len(ids) for (_, stage), ids in sorted(emailed[ev.id].items())}
+        row.emailed = {stage: 0 for _, stage in declared.get(ev.id, [])}
+        for (_, stage), ids in sorted(emailed[ev.id].items()):
+            row.emailed[stage] = row.emailed.get(stage, 0) + len(ids)
         for outcome in OUTCOMES:
             setattr(row, outcome, sum(1 for c in people if outcome in outcomes.get(c, ())))
         rows.append(row)
     return rows
 
 
-def funnel(url: str | None = None, event: str = "") -> list[FunnelRow]:
-    """The funnel rows read in one transaction (what `followup report` and flows show)."""
+def funnel(
+    url: str | None = None, event: str = "", config: Config | None = None
+) -> list[FunnelRow]:
+    """The funnel rows read in one transaction (what `followup report` and flows show).
+
+    Without `config`, the default configuration (FOLLOWUP_CONFIG or ./followup.toml) names
+    the sequences' stages; when it cannot be read, only stages with a message are listed.
+    """
+    if config is None:
+        try:
+            config = load_config()
+        except ConfigError:
+            config = None
     with session_scope(url) as session:
-        return funnel_rows(session, event)
+        return funnel_rows(session, event, config)

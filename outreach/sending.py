@@ -33,7 +33,7 @@ from contacts.store import session_scope
 from outreach.compose import build_email, write_eml
 from outreach.config import Config
 from outreach.mailer import Mailer, SmtpSettings
-from outreach.planner import STOPPED, eml_path, unsubscribe_url
+from outreach.planner import eml_path, stops, unsubscribe_url
 from outreach.sequences import get_sequence
 from outreach.timing import Window, due_at, in_window, zone
 
@@ -108,7 +108,7 @@ def _not_yet(session: Session, message: Message, config: Config, now: dt.datetim
 
 def _stop_reason(session: Session, message: Message) -> str:
     contact = message.contact
-    if contact.status in STOPPED:
+    if stops(contact.status, message.enrollment.sequence):
         return f"contact {contact.status}"
     if is_suppressed(session, message.to_addr):
         return "address suppressed"

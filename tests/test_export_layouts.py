@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from contacts.book import add_tag
-from contacts.export_layouts import fold, safe_cell
+from contacts.export_layouts import fold, is_phone, safe_cell
 from contacts.match import match_pending
 from contacts.model import Contact
 from contacts.store import session_scope
@@ -77,7 +77,7 @@ def test_google_and_outlook_layouts(db_url: str) -> None:
         "E-mail 2 - Type": "",
         "E-mail 2 - Value": "",
         "Phone 1 - Type": "Mobile",
-        "Phone 1 - Value": "'+16175550142",
+        "Phone 1 - Value": "+16175550142",  # a bare phone number needs no guard
         "Organization 1 - Name": "Northwind Analytics",
         "Organization 1 - Title": "University Recruiter",
         "Website 1 - Type": "LinkedIn",
@@ -105,7 +105,9 @@ def test_csv_cells_are_neutralized_against_formula_injection(db_url: str) -> Non
     assert google["Organization 1 - Name"].startswith("'=")
     assert outlook["First Name"] == "'@Sum (1)" and outlook["Company"].startswith("'=")
     for row in (plain, google, outlook):
-        assert not any(v[:1] in ("=", "+", "-", "@") for v in row.values())
+        # only a bare phone number may start with + (it cannot run a formula)
+        assert not any(v[:1] in ("=", "+", "-", "@") and not is_phone(v) for v in row.values())
+    assert google["Phone 1 - Value"] == "+12065550100"
     assert [safe_cell(v) for v in ("=1", "+1", "-1", "@1", "\t=1", "a=1", "")] == [
         "'=1",
         "'+1",

@@ -15,7 +15,7 @@ from outreach.config import load_config
 from outreach.keepintouch import set_cadence
 from outreach.planner import plan_event
 from tests.bookdata import AUTUMN, SPRING, contact_id, load_autumn, load_spring
-from tests.conftest import DATA
+from tests.conftest import DATA, SAMPLES
 
 MARIA = "maria.garcia@northwind.example"
 
@@ -60,9 +60,19 @@ def test_forget_erases_a_person_everywhere_and_keeps_a_hashed_suppression(
 
     result = cli("contacts", "forget", MARIA, "--yes")
     assert result.code == 0, result.err
+    note = "still mentions them (ingested from outside the drop folder, not changed): "
+    # The committed samples were ingested from where they are: reported, never rewritten.
+    outside = [
+        SAMPLES / "Connections.csv",
+        SAMPLES / "business-cards.vcf",
+        SAMPLES / "fair-scans.csv",
+        DATA / "autumn-meetup.csv",
+        DATA / "quarantine-mentions.csv",
+    ]
     assert result.out == (
         f"forgot {MARIA}: 1 contacts, 4 sightings, 1 messages, 1 quarantined rows, "
         "2 .eml files, 2 mentions in other records; suppressed (hashed) 1 addresses\n"
+        + "".join(f"{note}{p}\n" for p in outside)
     )
     after = _everything(url)
     for trace in (

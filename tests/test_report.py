@@ -48,7 +48,7 @@ def test_funnel_per_event_credits_people_met_at_several_events(db_url: str, tmp_
         new=30,
         known=0,
         enrolled=25,
-        emailed={"thank-you": 4, "portfolio": 1},
+        emailed={"thank-you": 4, "portfolio": 1, "check-in": 0},
         replied=2,
         unsubscribed=1,
         bounced=1,
@@ -62,7 +62,7 @@ def test_funnel_per_event_credits_people_met_at_several_events(db_url: str, tmp_
         new=1,
         known=2,
         enrolled=3,
-        emailed={"thank-you": 1},
+        emailed={"thank-you": 1, "portfolio": 0, "check-in": 0},
         replied=2,
         unsubscribed=0,
         bounced=0,
@@ -88,6 +88,9 @@ def test_report_table_has_a_row_per_step_and_stage(db_url: str, tmp_path) -> Non
     assert cells["new"] == ["30", "1"] and cells["met before"] == ["0", "2"]
     assert cells["emailed thank-you"] == ["4", "1"]
     assert cells["emailed portfolio"] == ["1", "0"]
+    assert cells["emailed check-in"] == ["0", "0"]  # every stage of the sequence, sent or not
+    steps = [k for k in cells if k.startswith("emailed")]
+    assert steps == ["emailed thank-you", "emailed portfolio", "emailed check-in"]
     assert cells["replied"] == ["2", "2"] and cells["bounced"] == ["1", "0"]
     assert cells["reply rate"] == ["7%", "67%"]
     header = [line for line in lines if line.startswith("┃")]
@@ -99,6 +102,7 @@ def test_report_cli_writes_html_and_explains_unknown_events(project: Path, cli) 
     import os
 
     load_spring(os.environ["FOLLOWUP_DB"])
+    Path("out").mkdir()  # output folders are not created on the fly
     result = cli("report", "--html", "out/report.html")
     assert result.code == 0, result.err
     assert result.err == "wrote out/report.html\n"
