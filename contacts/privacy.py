@@ -42,7 +42,6 @@ from contacts.model import (
 )
 from contacts.stoprules import email_key, hashed_key, is_suppressed
 from contacts.store import session_scope
-from ingest.redact import Person, files_mentioning, redact_stored_exports, stored_export_folders
 
 
 @dataclass
@@ -57,9 +56,9 @@ class ForgetResult:
     eml_files: int = 0
     suppressions: int = 0
     files: list[str] = field(default_factory=list)  # the erased messages' .eml files
+    addresses: set[str] = field(default_factory=set)  # every address of the person, lower case
     phones: set[str] = field(default_factory=set)  # the person's numbers, to find them in files
-    redacted: list[tuple[str, int]] = field(default_factory=list)  # (stored export, rows cut)
-    still_mentioned: list[str] = field(default_factory=list)  # ingested files left as they are
+    sources: set[Path] = field(default_factory=set)  # every file ever ingested, to check
 
 
 def _mentions(raw: Any, needles: set[str]) -> bool:
@@ -260,18 +259,16 @@ def forget(
     url: str | None,
     address: str,
     outbox: Path | None = None,
-    inbox: Path | None = None,
     project: Path | None = None,
 ) -> ForgetResult:
-    """Erase a person everywhere and keep only hashed suppressions of their addresses.
+    """Erase a person from the store and the outbox; keep only hashed suppressions.
 
     The database part is one transaction; after it commits, .eml files (those the outbox
     rows point at, and any file under `outbox` that mentions one of the addresses) are
-    deleted, and the export files the drop folder keeps for `inbox` (the inbox, processed/
-    and failed/ beside it) are rewritten without the person's rows or cards. Files ingested
-    from anywhere else are the user's own: those that still mention the person are listed
-    in `still_mentioned`, not changed. Relative paths stored in the database (.eml drafts)
-    are looked up in the current folder, then in `project` (the configuration's folder).
+    deleted. Relative paths stored in the database (.eml drafts) are looked up in the
+    current folder, then in `project` (the configuration's folder). The export files
+    themselves are not read here: `ingest.redact.redact_person` takes the result's
+    addresses, phones and sources and redacts the copies the drop folder keeps.
 
     Raises:
         InputError: the address is not an email address.
@@ -286,12 +283,7 @@ def forget(
     bases = [Path.cwd()] + ([project] if project is not None else [])
     erased = {_resolve(p, bases) for p in result.files}
     result.eml_files = _clean_outbox(outbox, erased, needles)
-    person = Person.of(needles, result.phones)
-    if inbox is not None:
-        result.redacted = [(str(p), n) for p, n in redact_stored_exports(inbox, person)]
-        kept = stored_export_folders(inbox)
-        sources = {p for p in sources if not any(p.resolve().is_relative_to(f) for f in kept)}
-    result.still_mentioned = [str(p) for p in files_mentioning(sources, person)]
+    result.addresses, result.sources = needles, sources
     return result
 
 

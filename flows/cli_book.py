@@ -15,6 +15,7 @@ from contacts.errors import InputError
 from contacts.events import find_event, parse_date
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, out
+from ingest.redact import redact_person
 from outreach import keepintouch
 from outreach.config import load_config
 
@@ -190,7 +191,10 @@ def contacts_forget(
     drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})
     inbox = inbox or _in_project(str(drop.get("inbox", "data/inbox")), cfg.path)
     project = cfg.path.resolve().parent if cfg.path else None
-    result = privacy.forget(db, email, outbox, inbox=inbox, project=project)
+    result = privacy.forget(db, email, outbox, project=project)
+    redacted, still_mentioned = redact_person(
+        inbox, result.addresses, result.phones, result.sources
+    )
     out.print(
         f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
@@ -199,9 +203,9 @@ def contacts_forget(
         markup=False,
         highlight=False,
     )
-    for path, count in result.redacted:
+    for path, count in redacted:
         out.print(f"redacted {path} ({count} removed)", markup=False, highlight=False)
-    for path in result.still_mentioned:
+    for path in still_mentioned:
         out.print(
             f"still mentions them (ingested from outside the drop folder, not changed): {path}",
             markup=False,

@@ -196,3 +196,20 @@ def files_mentioning(paths: Iterable[Path], person: Person) -> list[Path]:
         elif person.in_text(_FOLD.sub("", _decode(data)[0])):
             found.append(path)
     return found
+
+
+def redact_person(
+    inbox: Path | None, emails: Iterable[str], phones: Iterable[str], sources: Iterable[Path]
+) -> tuple[list[tuple[Path, int]], list[Path]]:
+    """After `contacts.privacy.forget`: redact the copies the drop folder keeps for `inbox`
+    and list the other ingested `sources` that still mention the person (left unchanged:
+    they are the user's own files). Returns (redacted files with rows cut, still mentioned).
+    """
+    person = Person.of(emails, phones)
+    redacted: list[tuple[Path, int]] = []
+    others = set(sources)
+    if inbox is not None:
+        redacted = redact_stored_exports(inbox, person)
+        kept = stored_export_folders(inbox)
+        others = {p for p in others if not any(p.resolve().is_relative_to(f) for f in kept)}
+    return redacted, files_mentioning(others, person)
