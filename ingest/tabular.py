@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
+from contacts.errors import InputError
 from contacts.records import RawRecord
 from ingest.profiles import identifies_people, is_noise, map_headers, refuse_unknown_layout
 from ingest.sniff import decode
@@ -65,14 +68,34 @@ def read_csv(
 def read_xlsx(
     fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
 ) -> Iterator[RawRecord]:
-    """Rows of the first sheet of an Excel workbook, header found as for CSV."""
-    frame = pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
+    """Rows of the first sheet of an Excel workbook, header found as for CSV.
+
+    Raises:
+        InputError: the content is not a readable workbook (truncated, a renamed file).
+    """
+    frame = _read_sheet(fp, name)
     rows = [["" if pd.isna(v) else str(v) for v in row] for row in frame.to_numpy().tolist()]
     lines = [",".join(f'"{c}"' for c in row) + "\n" for row in rows[:HEADER_SCAN_LINES]]
     index, _ = find_header(lines, overrides)
     if index < 0:
         raise refuse_unknown_layout(name, rows[0] if rows else [])
     yield from records_from_table(rows[index], rows[index + 1 :], name, overrides)
+
+
+# What openpyxl raises for a ZIP that is no workbook (a truncated copy, a renamed .docx,
+# a damaged part): all bad input, never worth a retry.
+_BAD_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError)
+
+
+def _read_sheet(fp: IO[bytes], name: str) -> pd.DataFrame:
+    try:
+        return pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
+    except _BAD_WORKBOOK as exc:
+        detail = str(exc).strip().strip("\"'") or type(exc).__name__
+        raise InputError(
+            f"{name}: not a readable XLSX workbook ({detail}); open it in Excel or "
+            "LibreOffice and save it again as .xlsx, or export it as CSV"
+        ) from exc
 
 
 def _clean(value: object) -> str:
