@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from contacts.errors import InputError
 from contacts.records import RawRecord
 from ingest.profiles import identifies_people, is_noise, map_headers, refuse_unknown_layout
-from ingest.sniff import decode
+from ingest.sniff import UNREADABLE, decode
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 15
@@ -62,7 +62,9 @@ def read_csv(
         raise refuse_unknown_layout(name, next(csv.reader([first], delimiter=guess), []))
     reader = csv.reader(io.StringIO("".join(lines[index:])), delimiter=delimiter)
     headers = next(reader, [])
-    yield from records_from_table(headers, reader, name, overrides)
+    # A file-wide test first, so readable files pay nothing per row.
+    check = UNREADABLE in text
+    yield from records_from_table(headers, reader, name, overrides, check_unreadable=check)
 
 
 def read_xlsx(
@@ -121,16 +123,30 @@ def skip_reason(status: str) -> str | None:
     return None
 
 
+def unreadable_reason(raw: dict[str, str]) -> str | None:
+    """Why a row whose bytes were neither UTF-8 nor Windows-1252 is quarantined, or None."""
+    bad = [header for header, cell in raw.items() if UNREADABLE in cell]
+    if not bad:
+        return None
+    fields = ("field " if len(bad) == 1 else "fields ") + ", ".join(repr(h) for h in bad)
+    return (
+        f"unreadable bytes in {fields} (neither UTF-8 nor Windows-1252); "
+        "re-export the file as UTF-8"
+    )
+
+
 def records_from_table(
     headers: list[str],
     rows: Iterable[Sequence[object]],
     name: str,
     overrides: dict[str, str] | None = None,
+    check_unreadable: bool = False,
 ) -> Iterator[RawRecord]:
     """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata.
 
     Every non-blank row is a record: a refunded Eventbrite row is yielded with a
-    `problem` (it is then quarantined with that reason, and so accounted for).
+    `problem` (it is then quarantined with that reason, and so accounted for). With
+    `check_unreadable`, so is a row with a cell the decoder could not read (U+FFFD).
     """
     headers = _unique([str(h) for h in headers])
     mapping = map_headers(headers, overrides)
@@ -172,4 +188,6 @@ def records_from_table(
                 extra[header] = cell
         status = values.pop("status", None)
         problem = skip_reason(str(status)) if status else None
+        if check_unreadable:
+            problem = unreadable_reason(raw) or problem
         yield RawRecord(record=position, raw=raw, values=values, extra=extra, problem=problem)
