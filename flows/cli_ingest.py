@@ -13,10 +13,12 @@ from contacts.events import parse_date
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
+from ingest.profiles import MAP_FIELDS, check_map_field
 from outreach.config import load_config
 
 
 def _parse_maps(maps: list[str] | None) -> dict[str, str]:
+    """`--map "Column=field"` options as {column: field}; an unknown field is refused."""
     result = {}
     for item in maps or []:
         column, sep, field = item.rpartition("=")
@@ -25,7 +27,7 @@ def _parse_maps(maps: list[str] | None) -> dict[str, str]:
                 f'--map {item!r}: write it as --map "Column Name=field", e.g. '
                 '--map "E-Mail Adresse=email"'
             )
-        result[column] = field.strip()
+        result[column.strip()] = check_map_field(field.strip(), f"--map {item!r}")
     return result
 
 
@@ -72,9 +74,7 @@ def ingest(
         list[str] | None,
         typer.Option(
             "--map",
-            help="Map a column: "
-            '"Column Name=field" (fields: email, phone, full_name, first_name, '
-            "last_name, company, title, notes, rating, country, badge_id).",
+            help='Map a column: "Column Name=field" (fields: ' + ", ".join(MAP_FIELDS) + ").",
         ),
     ] = None,
     db: DbOption = None,

@@ -16,7 +16,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from contacts.errors import InputError
 from contacts.records import RawRecord
-from ingest.profiles import identifies_people, is_noise, map_headers, refuse_unknown_layout
+from ingest.profiles import (
+    check_map_columns,
+    identifies_people,
+    is_noise,
+    map_headers,
+    mapped_by_override,
+    refuse_unknown_layout,
+)
 from ingest.sniff import UNREADABLE, decode
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -26,7 +33,11 @@ SKIPPED_STATUSES = {"refunded", "cancelled", "canceled", "not attending", "delet
 
 
 def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int, str]:
-    """(index of the header line, delimiter): the first line whose cells name a person."""
+    """(index of the header line, delimiter): the first line whose cells name a person.
+
+    A line needs two recognised columns (one stray 'Name' in a preamble is no header),
+    unless it is the only column or a column named by `--map` is in it.
+    """
     best: tuple[int, int, str] | None = None  # (-mapped columns, line index, delimiter)
     for index, line in enumerate(lines[:HEADER_SCAN_LINES]):
         for delimiter in DELIMITERS:
@@ -34,7 +45,9 @@ def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int
                 continue
             cells = next(csv.reader([line], delimiter=delimiter), [])
             mapping = map_headers(cells, overrides)
-            if identifies_people(mapping) and (len(mapping) >= 2 or len(cells) == 1):
+            if identifies_people(mapping) and (
+                len(mapping) >= 2 or len(cells) == 1 or mapped_by_override(cells, overrides)
+            ):
                 candidate = (-len(mapping), index, delimiter)
                 if best is None or candidate < best:
                     best = candidate
@@ -59,7 +72,9 @@ def read_csv(
     if index < 0:
         first = next((ln for ln in lines if ln.strip()), "")
         guess = max(DELIMITERS, key=first.count)
-        raise refuse_unknown_layout(name, next(csv.reader([first], delimiter=guess), []))
+        seen = next(csv.reader([first], delimiter=guess), [])
+        check_map_columns(name, seen, overrides)
+        raise refuse_unknown_layout(name, seen, overrides)
     reader = csv.reader(io.StringIO("".join(lines[index:])), delimiter=delimiter)
     headers = next(reader, [])
     # A file-wide test first, so readable files pay nothing per row.
@@ -80,7 +95,8 @@ def read_xlsx(
     lines = [",".join(f'"{c}"' for c in row) + "\n" for row in rows[:HEADER_SCAN_LINES]]
     index, _ = find_header(lines, overrides)
     if index < 0:
-        raise refuse_unknown_layout(name, rows[0] if rows else [])
+        check_map_columns(name, rows[0] if rows else [], overrides)
+        raise refuse_unknown_layout(name, rows[0] if rows else [], overrides)
     yield from records_from_table(rows[index], rows[index + 1 :], name, overrides)
 
 
@@ -149,9 +165,10 @@ def records_from_table(
     `check_unreadable`, so is a row with a cell the decoder could not read (U+FFFD).
     """
     headers = _unique([str(h) for h in headers])
+    check_map_columns(name, headers, overrides)
     mapping = map_headers(headers, overrides)
     if not identifies_people(mapping):
-        raise refuse_unknown_layout(name, headers)
+        raise refuse_unknown_layout(name, headers, overrides)
     # Per column: header and what to do with a cell ('emails'/'phones', a field, '' =
     # lead metadata, None = noise kept only in raw).
     plan: list[tuple[str, str | None]] = [
