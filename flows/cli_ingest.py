@@ -10,6 +10,7 @@ from rich.table import Table
 
 from contacts.errors import InputError
 from contacts.events import parse_date
+from contacts.flags import explain_flag
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
@@ -42,6 +43,26 @@ def _ingest_table(results: list[IngestResult]) -> Table:
     return table
 
 
+FLAG_LINES = 20  # flagged records shown after an ingest; the JSON export has them all
+
+
+def _print_flags(results: list[IngestResult]) -> None:
+    """One line per flagged value (a bad email, an unreadable phone), at most FLAG_LINES."""
+    lines = [
+        f"{r.file}: record {record} flagged: {explain_flag(flag)}"
+        for r in results
+        for record, flag in r.flags
+    ]
+    for line in lines[:FLAG_LINES]:
+        out.print(line, markup=False, highlight=False)
+    if len(lines) > FLAG_LINES:
+        out.print(
+            f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json",
+            markup=False,
+            highlight=False,
+        )
+
+
 def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
@@ -57,6 +78,7 @@ def _print_problems(results: list[IngestResult]) -> None:
                     markup=False,
                     highlight=False,
                 )
+    _print_flags(results)
 
 
 @app.command()

@@ -61,6 +61,7 @@ class IngestResult:
     quarantined: int = 0
     scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
+    flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -182,6 +183,8 @@ def store_records(
             rejected.append((source.id, item.record, item.reason, to_json(item.raw), now))
             continue
         result.accepted += 1
+        if item.flags:
+            result.flags.extend((item.record, flag) for flag in item.flags)
         row = list(fields_of(item))
         for index in json_at:
             row[index] = to_json(row[index])
