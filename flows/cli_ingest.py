@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from contacts.checks import check_event_name, check_region
 from contacts.errors import InputError
 from contacts.events import parse_date
 from contacts.flags import explain_flag
@@ -81,6 +82,15 @@ def _print_problems(results: list[IngestResult]) -> None:
     _print_flags(results)
 
 
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help='Map a column: "Column Name=field" (fields: ' + ", ".join(MAP_FIELDS) + ").",
+    ),
+]
+
+
 @app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Export files: .vcf, .csv, .xlsx.")],
@@ -92,22 +102,18 @@ def ingest(
     roster: Annotated[
         Path | None, typer.Option(help="Organiser's attendee list, to resolve bare badge IDs.")
     ] = None,
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help='Map a column: "Column Name=field" (fields: ' + ", ".join(MAP_FIELDS) + ").",
-        ),
-    ] = None,
+    map_: MapOption = None,
     db: DbOption = None,
 ) -> None:
     """Ingest export files for an event, normalize and match them into contacts."""
+    event = check_event_name(event)
     when = parse_date(date)
+    region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
     results = [
         ingest_file(
-            f, event, date=when, region=region.upper(), url=db, overrides=overrides,
+            f, event, date=when, region=region, url=db, overrides=overrides,
             roster=attendees,
         )
         for f in files
@@ -126,20 +132,28 @@ def run(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="Event folder: exports plus optional event.toml (name, date, region, sequence)."
+            help="Event folder: exports plus optional event.toml (name, date, region, "
+            "timezone, sequence, roster, map)."
         ),
     ],
     event: Annotated[
         str | None, typer.Option(help="Event name (default: event.toml, else the folder's name).")
     ] = None,
     sequence: Annotated[str, typer.Option(help="Sequence to enroll contacts in.")] = "",
+    map_: MapOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Run the post-event pipeline on a folder: ingest, match, stage first drafts."""
+    """Run the post-event pipeline on a folder: ingest, match, stage first drafts.
+
+    Columns can also be mapped in event.toml: map = {"E-Mail Adresse" = "email"}.
+    """
     from flows.post_event import post_event
     from ingest.eventfolder import read_event_folder
 
+    if event is not None:
+        event = check_event_name(event)
+    overrides = _parse_maps(map_)
     info = read_event_folder(folder)
     if not info.files:
         raise InputError(
@@ -154,6 +168,7 @@ def run(
         region=info.region,
         sequence=sequence or info.sequence,
         roster=info.roster,
+        column_map={**info.map, **overrides},
         folder=str(folder),
         db=db,
         config_path=config,
