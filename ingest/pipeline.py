@@ -33,8 +33,8 @@ from ingest.scans import (
     scans_from_rows,
     unresolved,
 )
-from ingest.sniff import decode, sniff
-from ingest.tabular import find_header, read_csv, read_xlsx
+from ingest.sniff import decode, sniff, unknown_format
+from ingest.tabular import DELIMITERS, HEADER_SCAN_LINES, find_header, read_csv, read_xlsx
 from ingest.vcard import read_vcard
 
 SIGHTING_FIELDS = (
@@ -101,7 +101,16 @@ def read_records(
         column = scan_header(headers)
         if column is not None:
             return "scans", read_scans(scans_from_rows(headers, rows, column), roster)
+        if not has_columns(lines[:HEADER_SCAN_LINES]):
+            raise unknown_format(name, "text without columns")
     return fmt, resolve_badges(read_csv(fp, name, overrides), roster)
+
+
+def has_columns(lines: list[str]) -> bool:
+    """True when some line splits into two non-empty cells: delimited text, not prose."""
+    return any(
+        sum(1 for cell in line.split(d) if cell.strip()) >= 2 for line in lines for d in DELIMITERS
+    )
 
 
 def resolve_badges(

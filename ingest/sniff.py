@@ -50,6 +50,24 @@ def decode_line(line: bytes) -> str:
     return line.decode("utf-8", errors="replace")
 
 
+# Documents that are not exports, by their first bytes (lower case): (signature, what).
+_OTHER_FORMATS = (
+    (b"%pdf", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or Word .doc file; save it as .xlsx or CSV"),
+    (b"{\\rtf", "an RTF document"),
+    (b"<!doctype html", "a web page"),
+    (b"<html", "a web page"),
+)
+
+
+def unknown_format(name: str, what: str) -> InputError:
+    """The error for content that is no export (binary, a PDF, text without columns)."""
+    return InputError(
+        f"{name}: unknown format ({what}). followup reads vCard (.vcf), "
+        "CSV and XLSX exports; export the contacts in one of those formats"
+    )
+
+
 def sniff(data: bytes, name: str = "") -> str:
     """The format of a file's content: 'vcard', 'xlsx' or 'csv'.
 
@@ -60,6 +78,10 @@ def sniff(data: bytes, name: str = "") -> str:
         raise InputError(f"{name}: the file is empty; export it again from the source app")
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    start = data[:16].lstrip().lower()
+    for signature, what in _OTHER_FORMATS:
+        if start.startswith(signature):
+            raise unknown_format(name, what)
     head = data[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = decode(data[:8192]).encode("utf-8")
@@ -68,10 +90,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if _VCARD.search(head):
         return "vcard"
     if b"\x00" in head or _binary_share(head) > 0.1:
-        raise InputError(
-            f"{name}: unknown format (binary content). followup reads vCard (.vcf), "
-            "CSV and XLSX exports; export the contacts in one of those formats"
-        )
+        raise unknown_format(name, "binary content")
     return "csv"
 
 

@@ -8,6 +8,7 @@ VERSION or END:VCARD, `item1.`/named groups with X-ABLabel.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from typing import IO
@@ -118,8 +119,14 @@ def _finished(
 
 
 def read_vcard(fp: IO[bytes], name: str = "") -> Iterator[RawRecord]:
-    """Cards of a .vcf file as raw records (1-based `record` = n-th card as it begins)."""
-    for position, card in read_cards(fp.read()):
+    """Cards of a .vcf file as raw records (1-based `record` = n-th card as it begins).
+
+    A UTF-16 file (with a BOM, as Windows tools write) is read as its UTF-8 equivalent.
+    """
+    data = fp.read()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    for position, card in read_cards(data):
         if isinstance(card, Exception):
             yield RawRecord(
                 record=position,
