@@ -67,7 +67,8 @@ def _print_flags(results: list[IngestResult]) -> None:
 def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
-            out.print(f"{r.file}: already ingested (same content); nothing to do")
+            note = r.note or "already ingested (same content)"
+            out.print(f"{r.file}: {note}; nothing to do", markup=False, highlight=False)
         if r.scans:
             out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         for record, reason in r.problems:

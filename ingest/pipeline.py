@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from contacts.bulk import insert_rows, timestamp, to_json
 from contacts.errors import InputError
 from contacts.events import ensure_event
-from contacts.model import Quarantined, SightingRow, SourceFile, utcnow
+from contacts.model import Event, Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
 from contacts.records import RawRecord, Rejected
 from contacts.store import session_scope
@@ -62,6 +62,7 @@ class IngestResult:
     scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
     flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
+    note: str = ""  # for a duplicate: where the same content went before
 
 
 def read_bytes(path: Path) -> bytes:
@@ -226,14 +227,35 @@ def ingest_file(
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     with session_scope(url) as session:
-        if session.scalar(sa.select(SourceFile.id).where(SourceFile.sha256 == digest)):
-            return IngestResult(file=path.name, status="duplicate", event=event)
+        note = duplicate_note(session, digest, path.name)
+    if note:
+        return IngestResult(file=path.name, status="duplicate", event=event, note=note)
     fmt, records = read_records(data, path.name, overrides, roster)
     try:
         return store_file(path, digest, fmt, records, event, date, region, url)
     except IntegrityError:
         # Another run ingested the same content between our check and our commit.
-        return IngestResult(file=path.name, status="duplicate", event=event)
+        with session_scope(url) as session:
+            note = duplicate_note(session, digest, path.name)
+        return IngestResult(file=path.name, status="duplicate", event=event, note=note)
+
+
+def duplicate_note(session: Session, digest: str, name: str) -> str:
+    """Where content with this sha256 was ingested before, or '' when it is new.
+
+    Example: "already ingested for event 'Spring Fair' on 2026-03-12 (same content)", with
+    "as scans.csv" added when the earlier copy had another name.
+    """
+    row = session.execute(
+        sa.select(SourceFile.name, SourceFile.ingested_at, Event.name)
+        .join(Event, SourceFile.event_id == Event.id)
+        .where(SourceFile.sha256 == digest)
+    ).first()
+    if row is None:
+        return ""
+    earlier, when, event = row
+    as_name = f" as {earlier}" if earlier != name else ""
+    return f"already ingested for event {event!r} on {when:%Y-%m-%d}{as_name} (same content)"
 
 
 def store_file(
