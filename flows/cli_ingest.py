@@ -94,7 +94,14 @@ MapOption = Annotated[
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Export files: .vcf, .csv, .xlsx.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Export files: vCard (.vcf), CSV/TSV/PSV (.csv, .tsv, .psv, .txt), Excel "
+            "(.xlsx) or a badge-scanner log (.txt, one scan per line); the format is read "
+            "from the content, not the name."
+        ),
+    ],
     event: Annotated[str, typer.Option("--event", help="Event the contacts were met at.")],
     date: Annotated[str | None, typer.Option(help="Event date, YYYY-MM-DD.")] = None,
     region: Annotated[

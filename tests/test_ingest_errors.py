@@ -67,3 +67,15 @@ def test_the_drop_folder_fails_a_broken_xlsx_and_ingests_the_rest(
         "  leads.xlsx: not a readable XLSX workbook (File is not a zip file); " + XLSX_FIX
     ) in note
     assert sorted(p.name for p in folder.iterdir()) == ["event.toml"]
+
+
+def test_ingest_help_names_every_readable_format() -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for kind in ("vCard (.vcf)", "CSV/TSV/PSV", ".tsv", ".psv", "Excel (.xlsx)", "scanner log"):
+        assert kind in text
