@@ -92,7 +92,14 @@ def ingest_task(
     try:
         attendees = load_roster(roster) if roster else None
         return ingest_file(
-            path, event, date=date, region=region, url=db, overrides=column_map, roster=attendees
+            path,
+            event,
+            date=date,
+            region=region,
+            url=db,
+            overrides=column_map,
+            roster=attendees,
+            strict_map=False,  # a folder's map may fit only some of its files
         )
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.

@@ -176,6 +176,7 @@ def process_file(
             url=url,
             overrides=meta.map,
             roster=roster,
+            strict_map=False,  # event.toml's map may fit only some of the folder's files
         )
     except InputError as exc:
         outcome.status, outcome.error = "failed", str(exc)

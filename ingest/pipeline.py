@@ -84,14 +84,19 @@ def read_records(
     name: str,
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
+    strict_map: bool = True,
 ) -> tuple[str, Iterator[RawRecord]]:
-    """(format, raw records) for a file's content: vcard, xlsx, csv or scans."""
+    """(format, raw records) for a file's content: vcard, xlsx, csv or scans.
+
+    `strict_map`: every `overrides` column must be in a CSV/XLSX file (see
+    `records_from_table`).
+    """
     fmt = sniff(data, name)
     fp = io.BytesIO(data)
     if fmt == "vcard":
         return fmt, read_vcard(fp, name)
     if fmt == "xlsx":
-        return fmt, resolve_badges(read_xlsx(fp, name, overrides), roster)
+        return fmt, resolve_badges(read_xlsx(fp, name, overrides, strict_map), roster)
     text = decode(data, name)
     if looks_like_scan_log(text):
         return "scans", read_scans(scans_from_lines(text), roster)
@@ -104,7 +109,7 @@ def read_records(
             return "scans", read_scans(scans_from_rows(headers, rows, column), roster)
         if not has_columns(lines[:HEADER_SCAN_LINES]):
             raise unknown_format(name, "text without columns")
-    return fmt, resolve_badges(read_csv(fp, name, overrides), roster)
+    return fmt, resolve_badges(read_csv(fp, name, overrides, strict_map), roster)
 
 
 def has_columns(lines: list[str]) -> bool:
@@ -215,8 +220,12 @@ def ingest_file(
     url: str | None = None,
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
+    strict_map: bool = True,
 ) -> IngestResult:
     """Ingest one export into the store for `event`. Same content twice is a no-op.
+
+    `overrides` map columns to fields (`--map`); with `strict_map` each of them must be in
+    the file, else only a file that is refused names the missing ones.
 
     Everything for the file (source row, sightings, quarantined rows) is written in one
     transaction: a crash leaves no half-file, and the file can simply be ingested again.
@@ -230,7 +239,7 @@ def ingest_file(
         note = duplicate_note(session, digest, path.name)
     if note:
         return IngestResult(file=path.name, status="duplicate", event=event, note=note)
-    fmt, records = read_records(data, path.name, overrides, roster)
+    fmt, records = read_records(data, path.name, overrides, roster, strict_map)
     try:
         return store_file(path, digest, fmt, records, event, date, region, url)
     except IntegrityError:

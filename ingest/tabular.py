@@ -57,7 +57,10 @@ def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int
 
 
 def read_csv(
-    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+    fp: IO[bytes],
+    name: str = "",
+    overrides: dict[str, str] | None = None,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
     """Rows of a CSV export as raw records (1-based `record` = n-th data row after the header).
 
@@ -79,11 +82,16 @@ def read_csv(
     headers = next(reader, [])
     # A file-wide test first, so readable files pay nothing per row.
     check = UNREADABLE in text
-    yield from records_from_table(headers, reader, name, overrides, check_unreadable=check)
+    yield from records_from_table(
+        headers, reader, name, overrides, check_unreadable=check, strict_map=strict_map
+    )
 
 
 def read_xlsx(
-    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+    fp: IO[bytes],
+    name: str = "",
+    overrides: dict[str, str] | None = None,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
     """Rows of the first sheet of an Excel workbook, header found as for CSV.
 
@@ -97,7 +105,9 @@ def read_xlsx(
     if index < 0:
         check_map_columns(name, rows[0] if rows else [], overrides)
         raise refuse_unknown_layout(name, rows[0] if rows else [], overrides)
-    yield from records_from_table(rows[index], rows[index + 1 :], name, overrides)
+    yield from records_from_table(
+        rows[index], rows[index + 1 :], name, overrides, strict_map=strict_map
+    )
 
 
 # What openpyxl raises for a ZIP that is no workbook (a truncated copy, a renamed .docx,
@@ -157,17 +167,23 @@ def records_from_table(
     name: str,
     overrides: dict[str, str] | None = None,
     check_unreadable: bool = False,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
     """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata.
 
     Every non-blank row is a record: a refunded Eventbrite row is yielded with a
     `problem` (it is then quarantined with that reason, and so accounted for). With
     `check_unreadable`, so is a row with a cell the decoder could not read (U+FFFD).
+    With `strict_map` (`followup ingest --map`), every mapped column must be in the file;
+    without (an event folder's `map`, which may fit only some of its files), a mapped
+    column is only named when the file is refused.
     """
     headers = _unique([str(h) for h in headers])
-    check_map_columns(name, headers, overrides)
+    if strict_map:
+        check_map_columns(name, headers, overrides)
     mapping = map_headers(headers, overrides)
     if not identifies_people(mapping):
+        check_map_columns(name, headers, overrides)
         raise refuse_unknown_layout(name, headers, overrides)
     # Per column: header and what to do with a cell ('emails'/'phones', a field, '' =
     # lead metadata, None = noise kept only in raw).

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.conftest import DATA
+from tests.conftest import DATA, SAMPLES
 
 ROWS = (DATA / "email-only-de.csv").read_text(encoding="utf-8")
 
@@ -30,3 +31,15 @@ def test_run_map_option_maps_a_column(project: Path, cli) -> None:  # type: igno
     mapped = cli("run", str(folder), "--event", "Messe", "--map", "E-Mail Adresse=email")
     assert mapped.code == 0, mapped.err
     assert "│ more.csv  │ csv    │ ingested │    2 │        2 │           0 │" in mapped.out
+
+
+def test_a_folder_map_does_not_refuse_files_without_those_columns(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = Path("messe")
+    folder.mkdir()
+    (folder / "event.toml").write_text('name = "Messe"\n[map]\n"E-Mail Adresse" = "email"\n')
+    (folder / "leads.csv").write_text(ROWS, encoding="utf-8")
+    shutil.copy(SAMPLES / "fair-scans.csv", folder / "scans.csv")
+    result = cli("run", str(folder))
+    assert result.code == 0, result.err
+    assert "│ leads.csv │ csv    │ ingested │    2 │        2 │           0 │" in result.out
+    assert "│ scans.csv │ csv    │ ingested │   19 │       18 │           1 │" in result.out
