@@ -68,6 +68,21 @@ def unknown_format(name: str, what: str) -> InputError:
     )
 
 
+def unreadable_reason(raw: dict[str, str]) -> str | None:
+    """Why a record with bytes that were neither UTF-8 nor Windows-1252 is quarantined, or None.
+
+    `raw`: field (column or vCard property) -> text as decoded.
+    """
+    bad = [header for header, cell in raw.items() if UNREADABLE in cell]
+    if not bad:
+        return None
+    fields = ("field " if len(bad) == 1 else "fields ") + ", ".join(repr(h) for h in bad)
+    return (
+        f"unreadable bytes in {fields} (neither UTF-8 nor Windows-1252); "
+        "re-export the file as UTF-8"
+    )
+
+
 def sniff(data: bytes, name: str = "") -> str:
     """The format of a file's content: 'vcard', 'xlsx' or 'csv'.
 

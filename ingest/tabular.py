@@ -24,7 +24,7 @@ from ingest.profiles import (
     mapped_by_override,
     refuse_unknown_layout,
 )
-from ingest.sniff import UNREADABLE, decode
+from ingest.sniff import UNREADABLE, decode, unreadable_reason
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 15
@@ -147,18 +147,6 @@ def skip_reason(status: str) -> str | None:
     if status.strip().lower() in SKIPPED_STATUSES:
         return f"skipped: attendee status is {status.strip()!r} (refunded or cancelled ticket)"
     return None
-
-
-def unreadable_reason(raw: dict[str, str]) -> str | None:
-    """Why a row whose bytes were neither UTF-8 nor Windows-1252 is quarantined, or None."""
-    bad = [header for header, cell in raw.items() if UNREADABLE in cell]
-    if not bad:
-        return None
-    fields = ("field " if len(bad) == 1 else "fields ") + ", ".join(repr(h) for h in bad)
-    return (
-        f"unreadable bytes in {fields} (neither UTF-8 nor Windows-1252); "
-        "re-export the file as UTF-8"
-    )
 
 
 def records_from_table(

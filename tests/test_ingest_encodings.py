@@ -71,3 +71,15 @@ def test_ingest_quarantines_unreadable_rows_naming_row_and_field(project: Path, 
     exported = cli("export", "contacts", "--format", "json")
     assert "José García" in exported.out and "Jürgen Müller" in exported.out
     assert "\ufffd" not in exported.out and "Ã" not in exported.out
+
+
+def test_a_vcard_value_mixing_encodings_is_quarantined_the_others_read() -> None:
+    from ingest.vcard import read_vcard
+
+    with (DATA / "mixed-encoding.vcf").open("rb") as fp:
+        records = list(read_vcard(fp, "mixed-encoding.vcf"))
+    assert [(r.text("full_name"), r.problem) for r in records] == [
+        ("Jürgen Müller", None),  # Windows-1252 without a CHARSET
+        ("Groß\ufffd X", f"unreadable bytes in field 'full_name' {UNREADABLE}"),
+        ("Zoë Kim", None),
+    ]
