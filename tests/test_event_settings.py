@@ -110,3 +110,14 @@ def test_events_add_refuses_an_unknown_region_and_accepts_a_good_one(project: Pa
         "--region", "gb", "--timezone", "Europe/London",
     )  # fmt: skip
     assert good.code == 0, good.err
+
+
+def test_run_refuses_a_blank_event_and_a_bad_event_toml_before_starting(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("fair").mkdir()
+    folder = folder_with(Path("fair"), 'timezone = "Mars/Base"\n')
+    blank = cli("run", "fair", "--event", "  ")
+    assert (blank.code, blank.out) == (2, "")
+    assert blank.err.startswith("error: --event: the event name is empty;")
+    bad = cli("run", str(folder))
+    assert (bad.code, bad.out) == (2, "")
+    assert bad.err == f"error: fair/event.toml timezone: 'Mars/Base' is not a time zone; {TZ_FIX}\n"
