@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from contacts.errors import InputError
 from contacts.records import RawRecord
@@ -110,16 +108,19 @@ def read_xlsx(
     )
 
 
-# What openpyxl raises for a ZIP that is no workbook (a truncated copy, a renamed .docx,
-# a damaged part): all bad input, never worth a retry.
-_BAD_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError)
-
-
 def _read_sheet(fp: IO[bytes], name: str) -> pd.DataFrame:
+    """The first sheet, or an InputError for a workbook that cannot be read.
+
+    A damaged workbook fails anywhere inside zipfile/zlib/openpyxl/lxml (BadZipFile,
+    KeyError for a missing part, XML syntax errors, zlib.error, ...). The input is bytes
+    in memory, so no I/O fault can reach here: any failure is the file's, never retried.
+    """
     try:
         return pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
-    except _BAD_WORKBOOK as exc:
-        detail = str(exc).strip().strip("\"'") or type(exc).__name__
+    except ImportError:
+        raise  # a broken install, not a broken file
+    except Exception as exc:  # noqa: BLE001
+        detail = (str(exc).strip().strip("\"'") or type(exc).__name__)[:200]
         raise InputError(
             f"{name}: not a readable XLSX workbook ({detail}); open it in Excel or "
             "LibreOffice and save it again as .xlsx, or export it as CSV"

@@ -79,3 +79,28 @@ def test_ingest_help_names_every_readable_format() -> None:
     text = " ".join(result.output.split())
     for kind in ("vCard (.vcf)", "CSV/TSV/PSV", ".tsv", ".psv", "Excel (.xlsx)", "scanner log"):
         assert kind in text
+
+
+def _damaged(part: str) -> bytes:
+    """leads.xlsx with one part cut in half (its XML no longer parses)."""
+    import io
+    import zipfile
+
+    raw = (DATA / "leads.xlsx").read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in src.namelist():
+            data = src.read(name)
+            archive.writestr(name, data[: len(data) // 2] if name == part else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_workbook_with_a_damaged_part_is_one_line(project: Path, cli, part: str) -> None:  # type: ignore[no-untyped-def]
+    Path("leads.xlsx").write_bytes(_damaged(part))
+    result = cli("ingest", "leads.xlsx", "--event", "Fair")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("error: leads.xlsx: not a readable XLSX workbook (")
+    assert result.err.endswith(f"); {XLSX_FIX}\n")
+    assert len(result.err.splitlines()) == 1
