@@ -57,7 +57,12 @@ def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dic
         "status": contact_status(contact),
         "events": events,
         "sightings": [
-            {"event": s.event.name, "source": s.source_file.name, "record": s.record}
+            {
+                "event": s.event.name,
+                "source": s.source_file.name,
+                "record": s.record,
+                "flags": list(s.flags or []),
+            }
             for s in sightings
         ],
         "messages": [

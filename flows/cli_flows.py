@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from contacts.checks import check_event_name, check_region, check_timezone
 from contacts.events import list_events, parse_date, register_event
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
@@ -121,8 +122,11 @@ def events_add(
     config: ConfigOption = None,
 ) -> None:
     """Register an event ahead: the daily run processes its folder the day after it ends."""
+    name = check_event_name(name, "NAME")
     when = parse_date(date)
     assert when is not None
+    region = check_region(region)
+    timezone = check_timezone(timezone)
     if sequence:
         get_sequence(load_config(config), sequence)  # an unknown sequence fails now
     with session_scope(db) as session:

@@ -8,15 +8,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from contacts.checks import check_event_name, check_region
 from contacts.errors import InputError
 from contacts.events import parse_date
+from contacts.flags import explain_flag
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
+from ingest.profiles import MAP_FIELDS, check_map_field
 from outreach.config import load_config
 
 
 def _parse_maps(maps: list[str] | None) -> dict[str, str]:
+    """`--map "Column=field"` options as {column: field}; an unknown field is refused."""
     result = {}
     for item in maps or []:
         column, sep, field = item.rpartition("=")
@@ -25,7 +29,7 @@ def _parse_maps(maps: list[str] | None) -> dict[str, str]:
                 f'--map {item!r}: write it as --map "Column Name=field", e.g. '
                 '--map "E-Mail Adresse=email"'
             )
-        result[column] = field.strip()
+        result[column.strip()] = check_map_field(field.strip(), f"--map {item!r}")
     return result
 
 
@@ -40,10 +44,31 @@ def _ingest_table(results: list[IngestResult]) -> Table:
     return table
 
 
+FLAG_LINES = 20  # flagged records shown after an ingest; the JSON export has them all
+
+
+def _print_flags(results: list[IngestResult]) -> None:
+    """One line per flagged value (a bad email, an unreadable phone), at most FLAG_LINES."""
+    lines = [
+        f"{r.file}: record {record} flagged: {explain_flag(flag)}"
+        for r in results
+        for record, flag in r.flags
+    ]
+    for line in lines[:FLAG_LINES]:
+        out.print(line, markup=False, highlight=False)
+    if len(lines) > FLAG_LINES:
+        out.print(
+            f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json",
+            markup=False,
+            highlight=False,
+        )
+
+
 def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
-            out.print(f"{r.file}: already ingested (same content); nothing to do")
+            note = r.note or "already ingested (same content)"
+            out.print(f"{r.file}: {note}; nothing to do", markup=False, highlight=False)
         if r.scans:
             out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         for record, reason in r.problems:
@@ -55,11 +80,28 @@ def _print_problems(results: list[IngestResult]) -> None:
                     markup=False,
                     highlight=False,
                 )
+    _print_flags(results)
+
+
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help='Map a column: "Column Name=field" (fields: ' + ", ".join(MAP_FIELDS) + ").",
+    ),
+]
 
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Export files: .vcf, .csv, .xlsx.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Export files: vCard (.vcf), CSV/TSV/PSV (.csv, .tsv, .psv, .txt), Excel "
+            "(.xlsx) or a badge-scanner log (.txt, one scan per line); the format is read "
+            "from the content, not the name."
+        ),
+    ],
     event: Annotated[str, typer.Option("--event", help="Event the contacts were met at.")],
     date: Annotated[str | None, typer.Option(help="Event date, YYYY-MM-DD.")] = None,
     region: Annotated[
@@ -68,24 +110,18 @@ def ingest(
     roster: Annotated[
         Path | None, typer.Option(help="Organiser's attendee list, to resolve bare badge IDs.")
     ] = None,
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help="Map a column: "
-            '"Column Name=field" (fields: email, phone, full_name, first_name, '
-            "last_name, company, title, notes, rating, country, badge_id).",
-        ),
-    ] = None,
+    map_: MapOption = None,
     db: DbOption = None,
 ) -> None:
     """Ingest export files for an event, normalize and match them into contacts."""
+    event = check_event_name(event)
     when = parse_date(date)
+    region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
     results = [
         ingest_file(
-            f, event, date=when, region=region.upper(), url=db, overrides=overrides,
+            f, event, date=when, region=region, url=db, overrides=overrides,
             roster=attendees,
         )
         for f in files
@@ -104,20 +140,28 @@ def run(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="Event folder: exports plus optional event.toml (name, date, region, sequence)."
+            help="Event folder: exports plus optional event.toml (name, date, region, "
+            "timezone, sequence, roster, map)."
         ),
     ],
     event: Annotated[
         str | None, typer.Option(help="Event name (default: event.toml, else the folder's name).")
     ] = None,
     sequence: Annotated[str, typer.Option(help="Sequence to enroll contacts in.")] = "",
+    map_: MapOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Run the post-event pipeline on a folder: ingest, match, stage first drafts."""
+    """Run the post-event pipeline on a folder: ingest, match, stage first drafts.
+
+    Columns can also be mapped in event.toml: map = {"E-Mail Adresse" = "email"}.
+    """
     from flows.post_event import post_event
     from ingest.eventfolder import read_event_folder
 
+    if event is not None:
+        event = check_event_name(event)
+    overrides = _parse_maps(map_)
     info = read_event_folder(folder)
     if not info.files:
         raise InputError(
@@ -132,6 +176,7 @@ def run(
         region=info.region,
         sequence=sequence or info.sequence,
         roster=info.roster,
+        column_map={**info.map, **overrides},
         folder=str(folder),
         db=db,
         config_path=config,

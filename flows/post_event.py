@@ -81,11 +81,26 @@ io_task = task(
 
 @io_task
 def ingest_task(
-    path: str, event: str, date: dt.date | None, region: str, db: str | None, roster: str = ""
+    path: str,
+    event: str,
+    date: dt.date | None,
+    region: str,
+    db: str | None,
+    roster: str = "",
+    column_map: dict[str, str] | None = None,
 ) -> IngestResult:
     try:
         attendees = load_roster(roster) if roster else None
-        return ingest_file(path, event, date=date, region=region, url=db, roster=attendees)
+        return ingest_file(
+            path,
+            event,
+            date=date,
+            region=region,
+            url=db,
+            overrides=column_map,
+            roster=attendees,
+            strict_map=False,  # a folder's map may fit only some of its files
+        )
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
         return IngestResult(
@@ -112,6 +127,7 @@ def post_event(
     region: str = "",
     sequence: str = "",
     roster: str = "",
+    column_map: dict[str, str] | None = None,
     db: str | None = None,
     config_path: str | None = None,
 ) -> PostEventResult:
@@ -119,6 +135,7 @@ def post_event(
 
     Give `files`, or a `folder` (its `event.toml` supplies name, date, region, sequence and
     roster unless given here). `roster`: the organiser's attendee list, to resolve badge IDs.
+    `column_map`: column name -> field, as `--map` (added to `event.toml`'s `map`; wins).
     """
     logger = get_run_logger()
     info = read_event_folder(folder) if folder else None
@@ -126,6 +143,7 @@ def post_event(
         event, date = event or info.name, date or info.date
         region, sequence = region or info.region, sequence or info.sequence
         roster = roster or info.roster
+        column_map = {**info.map, **(column_map or {})}
         files = files or [str(p) for p in info.files]
     if not event or not files:
         raise InputError("post-event needs an event name and files (or a folder holding them)")
@@ -138,7 +156,7 @@ def post_event(
         if info is not None and info.name == event:
             record_event(info, db)  # keeps event.toml's time zone and sequence
         for path in files:
-            result.files.append(ingest_task(path, event, date, region, db, roster))
+            result.files.append(ingest_task(path, event, date, region, db, roster, column_map))
         result.match = match_task(db)
     if len(result.failed) < len(files):  # the event exists once any file was read
         result.plan = plan_task(event, db, config_path, sequence)

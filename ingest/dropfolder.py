@@ -169,7 +169,14 @@ def process_file(
         roster = load_roster(meta.roster) if meta.roster else None
         record_event(meta, url)
         result = ingest_file(
-            path, meta.name, date=meta.date, region=meta.region, url=url, roster=roster
+            path,
+            meta.name,
+            date=meta.date,
+            region=meta.region,
+            url=url,
+            overrides=meta.map,
+            roster=roster,
+            strict_map=False,  # event.toml's map may fit only some of the folder's files
         )
     except InputError as exc:
         outcome.status, outcome.error = "failed", str(exc)

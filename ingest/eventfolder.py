@@ -7,9 +7,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contacts.checks import check_event_name, check_region, check_timezone
 from contacts.errors import InputError
 from contacts.events import ensure_event, parse_date
 from contacts.store import session_scope
+from ingest.profiles import check_map_field
 
 METADATA_FILE = "event.toml"
 IGNORED = {METADATA_FILE, "README.md", "README.txt"}
@@ -24,6 +26,7 @@ class EventFolder:
     timezone: str = ""
     sequence: str = ""
     roster: str = ""
+    map: dict[str, str] = field(default_factory=dict)  # column -> field, as --map
     files: list[Path] = field(default_factory=list)
 
 
@@ -53,16 +56,37 @@ def read_event_folder(folder: str | Path) -> EventFolder:
             raise InputError(f"{meta_file}: not valid TOML ({exc}); fix that line") from exc
     roster = str(meta.get("roster", ""))
     files = [p for p in export_files(path) if p.name != roster]
+    name = meta.get("name")
     return EventFolder(
         folder=path,
-        name=str(meta.get("name") or path.resolve().name),
+        name=(
+            check_event_name(str(name), f"{meta_file} name")
+            if name is not None
+            else path.resolve().name
+        ),
         date=parse_date(meta.get("date"), f"{meta_file} date"),  # type: ignore[arg-type]
-        region=str(meta.get("region", "")),
-        timezone=str(meta.get("timezone", "")),
+        region=check_region(str(meta.get("region", "")), f"{meta_file} region"),
+        timezone=check_timezone(str(meta.get("timezone", "")), f"{meta_file} timezone"),
         sequence=str(meta.get("sequence", "")),
         roster=str(path / roster) if roster else "",
+        map=read_map(meta.get("map"), meta_file),
         files=files,
     )
+
+
+def read_map(value: object, meta_file: Path) -> dict[str, str]:
+    """`map = {"E-Mail Adresse" = "email"}` (or a `[map]` table): column -> field."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InputError(
+            f'{meta_file} map: write it as map = {{"E-Mail Adresse" = "email"}} '
+            "(column name = field name)"
+        )
+    return {
+        column.strip(): check_map_field(field.strip(), f"{meta_file} map {column!r}")
+        for column, field in value.items()
+    }
 
 
 def record_event(info: EventFolder, url: str | None = None) -> str:

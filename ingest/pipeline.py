@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from contacts.bulk import insert_rows, timestamp, to_json
 from contacts.errors import InputError
 from contacts.events import ensure_event
-from contacts.model import Quarantined, SightingRow, SourceFile, utcnow
+from contacts.model import Event, Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
 from contacts.records import RawRecord, Rejected
 from contacts.store import session_scope
@@ -33,8 +33,8 @@ from ingest.scans import (
     scans_from_rows,
     unresolved,
 )
-from ingest.sniff import decode, sniff
-from ingest.tabular import find_header, read_csv, read_xlsx
+from ingest.sniff import decode, sniff, unknown_format
+from ingest.tabular import DELIMITERS, HEADER_SCAN_LINES, find_header, read_csv, read_xlsx
 from ingest.vcard import read_vcard
 
 SIGHTING_FIELDS = (
@@ -61,6 +61,8 @@ class IngestResult:
     quarantined: int = 0
     scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
+    flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
+    note: str = ""  # for a duplicate: where the same content went before
 
 
 def read_bytes(path: Path) -> bytes:
@@ -82,14 +84,19 @@ def read_records(
     name: str,
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
+    strict_map: bool = True,
 ) -> tuple[str, Iterator[RawRecord]]:
-    """(format, raw records) for a file's content: vcard, xlsx, csv or scans."""
+    """(format, raw records) for a file's content: vcard, xlsx, csv or scans.
+
+    `strict_map`: every `overrides` column must be in a CSV/XLSX file (see
+    `records_from_table`).
+    """
     fmt = sniff(data, name)
     fp = io.BytesIO(data)
     if fmt == "vcard":
         return fmt, read_vcard(fp, name)
     if fmt == "xlsx":
-        return fmt, resolve_badges(read_xlsx(fp, name, overrides), roster)
+        return fmt, resolve_badges(read_xlsx(fp, name, overrides, strict_map), roster)
     text = decode(data, name)
     if looks_like_scan_log(text):
         return "scans", read_scans(scans_from_lines(text), roster)
@@ -100,7 +107,16 @@ def read_records(
         column = scan_header(headers)
         if column is not None:
             return "scans", read_scans(scans_from_rows(headers, rows, column), roster)
-    return fmt, resolve_badges(read_csv(fp, name, overrides), roster)
+        if not has_columns(lines[:HEADER_SCAN_LINES]):
+            raise unknown_format(name, "text without columns")
+    return fmt, resolve_badges(read_csv(fp, name, overrides, strict_map), roster)
+
+
+def has_columns(lines: list[str]) -> bool:
+    """True when some line splits into two non-empty cells: delimited text, not prose."""
+    return any(
+        sum(1 for cell in line.split(d) if cell.strip()) >= 2 for line in lines for d in DELIMITERS
+    )
 
 
 def resolve_badges(
@@ -182,6 +198,8 @@ def store_records(
             rejected.append((source.id, item.record, item.reason, to_json(item.raw), now))
             continue
         result.accepted += 1
+        if item.flags:
+            result.flags.extend((item.record, flag) for flag in item.flags)
         row = list(fields_of(item))
         for index in json_at:
             row[index] = to_json(row[index])
@@ -202,8 +220,12 @@ def ingest_file(
     url: str | None = None,
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
+    strict_map: bool = True,
 ) -> IngestResult:
     """Ingest one export into the store for `event`. Same content twice is a no-op.
+
+    `overrides` map columns to fields (`--map`); with `strict_map` each of them must be in
+    the file, else only a file that is refused names the missing ones.
 
     Everything for the file (source row, sightings, quarantined rows) is written in one
     transaction: a crash leaves no half-file, and the file can simply be ingested again.
@@ -214,14 +236,35 @@ def ingest_file(
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     with session_scope(url) as session:
-        if session.scalar(sa.select(SourceFile.id).where(SourceFile.sha256 == digest)):
-            return IngestResult(file=path.name, status="duplicate", event=event)
-    fmt, records = read_records(data, path.name, overrides, roster)
+        note = duplicate_note(session, digest, path.name)
+    if note:
+        return IngestResult(file=path.name, status="duplicate", event=event, note=note)
+    fmt, records = read_records(data, path.name, overrides, roster, strict_map)
     try:
         return store_file(path, digest, fmt, records, event, date, region, url)
     except IntegrityError:
         # Another run ingested the same content between our check and our commit.
-        return IngestResult(file=path.name, status="duplicate", event=event)
+        with session_scope(url) as session:
+            note = duplicate_note(session, digest, path.name)
+        return IngestResult(file=path.name, status="duplicate", event=event, note=note)
+
+
+def duplicate_note(session: Session, digest: str, name: str) -> str:
+    """Where content with this sha256 was ingested before, or '' when it is new.
+
+    Example: "already ingested for event 'Spring Fair' on 2026-03-12 (same content)", with
+    "as scans.csv" added when the earlier copy had another name.
+    """
+    row = session.execute(
+        sa.select(SourceFile.name, SourceFile.ingested_at, Event.name)
+        .join(Event, SourceFile.event_id == Event.id)
+        .where(SourceFile.sha256 == digest)
+    ).first()
+    if row is None:
+        return ""
+    earlier, when, event = row
+    as_name = f" as {earlier}" if earlier != name else ""
+    return f"already ingested for event {event!r} on {when:%Y-%m-%d}{as_name} (same content)"
 
 
 def store_file(

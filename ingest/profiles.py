@@ -61,6 +61,8 @@ _NOISE = re.compile(
     r"gender|initials|mileage|sensitivity|priority|private|billinginformation|"
     r"directoryserver|groupmembership|labels|photo|fileas)$"
 )
+# Field names `--map "Column=field"` accepts ('email' and 'phone' may repeat).
+MAP_FIELDS: tuple[str, ...] = ("email", "phone", *sorted(f for f in ALIASES if f != "status"))
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 
 
@@ -97,6 +99,37 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> 
     return mapping
 
 
+def check_map_field(field: str, where: str = "--map") -> str:
+    """A `--map` target field, or an InputError listing the valid names ('emial' -> error)."""
+    if field not in MAP_FIELDS:
+        raise InputError(
+            f"{where}: {field!r} is not a field followup knows; use one of {', '.join(MAP_FIELDS)}"
+        )
+    return field
+
+
+def check_map_columns(name: str, headers: list[str], overrides: dict[str, str] | None) -> None:
+    """Refuse a `--map` column that is not in the file, listing the headers seen."""
+    keys = {header_key(h) for h in headers}
+    for column in overrides or {}:
+        if header_key(column) not in keys:
+            seen = ", ".join(repr(h) for h in headers[:20]) or "(none)"
+            raise InputError(
+                f"{name}: the --map column {column!r} is not in this file. Headers seen: "
+                f"{seen}. Copy the column name as it is written there (a --map applies to "
+                "every CSV/XLSX file of the command; ingest files with other columns "
+                "in a separate command)"
+            )
+
+
+def mapped_by_override(cells: list[str], overrides: dict[str, str] | None) -> bool:
+    """True when one of the cells is a column named by `--map`."""
+    if not overrides:
+        return False
+    over = {header_key(k) for k in overrides}
+    return any(header_key(c) in over for c in cells)
+
+
 def is_noise(header: str) -> bool:
     """True for columns that are not worth keeping as lead metadata ('E-mail 1 - Label')."""
     return bool(_NOISE.match(header_key(header)))
@@ -108,9 +141,17 @@ def identifies_people(mapping: dict[str, str]) -> bool:
     return bool(wanted & set(mapping.values()))
 
 
-def refuse_unknown_layout(name: str, headers: list[str]) -> InputError:
+def refuse_unknown_layout(
+    name: str, headers: list[str], overrides: dict[str, str] | None = None
+) -> InputError:
     """The error for a file whose columns name no person, listing what was seen."""
     seen = ", ".join(repr(h) for h in headers[:20]) or "(none)"
+    if overrides:  # the user mapped columns already: say what is still missing
+        return InputError(
+            f"{name}: no name, email or phone column found. Headers seen: {seen}. "
+            "The --map columns given name no person; also map a column to email, phone, "
+            'full_name, first_name, last_name or badge_id, e.g. --map "Kontakt=full_name"'
+        )
     return InputError(
         f"{name}: no name, email or phone column found. Headers seen: {seen}. "
         'Tell followup which column is which, e.g. --map "E-Mail Adresse=email" '

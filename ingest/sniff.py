@@ -7,22 +7,80 @@ import re
 
 from contacts.errors import InputError
 
+UNREADABLE = "\ufffd"  # what `decode` puts for bytes it cannot read
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _VCARD = re.compile(rb"^\s*(#[^\n]*\n\s*)*BEGIN:VCARD", re.IGNORECASE)
 
 
 def decode(data: bytes, name: str = "") -> str:
-    """Bytes to text: BOMs first (UTF-8, UTF-16 LE/BE), then UTF-8, then Windows-1252.
+    """Bytes to text: BOMs first (UTF-16 LE/BE, UTF-8), then UTF-8, then line by line.
 
     Outlook's "Unicode" CSV export is UTF-16 LE with a BOM; Excel on Windows writes 1252.
+    A file that is not valid UTF-8 as a whole is decoded one line at a time (see
+    `decode_line`), so one Windows-1252 row pasted into a UTF-8 file garbles nothing.
+    Bytes that are neither become U+FFFD (`UNREADABLE`); the CSV reader quarantines
+    records that hold one rather than store a garbled name.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8")  # the fast path: nearly every export
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return "".join(map(decode_line, data.splitlines(keepends=True)))
+
+
+def decode_line(line: bytes) -> str:
+    """One line of a file that is not UTF-8 throughout: UTF-8, else Windows-1252, else U+FFFD.
+
+    Windows-1252 is only trusted when the line holds no UTF-8 sequence: a line mixing
+    both (b"Jos\xc3\xa9 M\xfcller") cannot be decoded right either way. For example
+    b"J\xfcrgen" is "Jürgen", and b"J\xc3\xbcrgen\xfc" is "Jürgen" plus U+FFFD.
+    """
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if not _UTF8_SEQUENCE.search(line):
+        try:
+            return line.decode("cp1252")
+        except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in 1252
+            pass
+    return line.decode("utf-8", errors="replace")
+
+
+# Documents that are not exports, by their first bytes (lower case): (signature, what).
+_OTHER_FORMATS = (
+    (b"%pdf", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or Word .doc file; save it as .xlsx or CSV"),
+    (b"{\\rtf", "an RTF document"),
+    (b"<!doctype html", "a web page"),
+    (b"<html", "a web page"),
+)
+
+
+def unknown_format(name: str, what: str) -> InputError:
+    """The error for content that is no export (binary, a PDF, text without columns)."""
+    return InputError(
+        f"{name}: unknown format ({what}). followup reads vCard (.vcf), "
+        "CSV and XLSX exports; export the contacts in one of those formats"
+    )
+
+
+def unreadable_reason(raw: dict[str, str]) -> str | None:
+    """Why a record with bytes that were neither UTF-8 nor Windows-1252 is quarantined, or None.
+
+    `raw`: field (column or vCard property) -> text as decoded.
+    """
+    bad = [header for header, cell in raw.items() if UNREADABLE in cell]
+    if not bad:
+        return None
+    fields = ("field " if len(bad) == 1 else "fields ") + ", ".join(repr(h) for h in bad)
+    return (
+        f"unreadable bytes in {fields} (neither UTF-8 nor Windows-1252); "
+        "re-export the file as UTF-8"
+    )
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -35,6 +93,10 @@ def sniff(data: bytes, name: str = "") -> str:
         raise InputError(f"{name}: the file is empty; export it again from the source app")
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    start = data[:16].lstrip().lower()
+    for signature, what in _OTHER_FORMATS:
+        if start.startswith(signature):
+            raise unknown_format(name, what)
     head = data[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = decode(data[:8192]).encode("utf-8")
@@ -43,10 +105,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if _VCARD.search(head):
         return "vcard"
     if b"\x00" in head or _binary_share(head) > 0.1:
-        raise InputError(
-            f"{name}: unknown format (binary content). followup reads vCard (.vcf), "
-            "CSV and XLSX exports; export the contacts in one of those formats"
-        )
+        raise unknown_format(name, "binary content")
     return "csv"
 
 

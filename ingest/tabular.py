@@ -12,9 +12,17 @@ from typing import IO
 
 import pandas as pd
 
+from contacts.errors import InputError
 from contacts.records import RawRecord
-from ingest.profiles import identifies_people, is_noise, map_headers, refuse_unknown_layout
-from ingest.sniff import decode
+from ingest.profiles import (
+    check_map_columns,
+    identifies_people,
+    is_noise,
+    map_headers,
+    mapped_by_override,
+    refuse_unknown_layout,
+)
+from ingest.sniff import UNREADABLE, decode, unreadable_reason
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 15
@@ -23,7 +31,11 @@ SKIPPED_STATUSES = {"refunded", "cancelled", "canceled", "not attending", "delet
 
 
 def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int, str]:
-    """(index of the header line, delimiter): the first line whose cells name a person."""
+    """(index of the header line, delimiter): the first line whose cells name a person.
+
+    A line needs two recognised columns (one stray 'Name' in a preamble is no header),
+    unless it is the only column or a column named by `--map` is in it.
+    """
     best: tuple[int, int, str] | None = None  # (-mapped columns, line index, delimiter)
     for index, line in enumerate(lines[:HEADER_SCAN_LINES]):
         for delimiter in DELIMITERS:
@@ -31,7 +43,9 @@ def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int
                 continue
             cells = next(csv.reader([line], delimiter=delimiter), [])
             mapping = map_headers(cells, overrides)
-            if identifies_people(mapping) and (len(mapping) >= 2 or len(cells) == 1):
+            if identifies_people(mapping) and (
+                len(mapping) >= 2 or len(cells) == 1 or mapped_by_override(cells, overrides)
+            ):
                 candidate = (-len(mapping), index, delimiter)
                 if best is None or candidate < best:
                     best = candidate
@@ -41,7 +55,10 @@ def find_header(lines: list[str], overrides: dict[str, str] | None) -> tuple[int
 
 
 def read_csv(
-    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+    fp: IO[bytes],
+    name: str = "",
+    overrides: dict[str, str] | None = None,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
     """Rows of a CSV export as raw records (1-based `record` = n-th data row after the header).
 
@@ -56,23 +73,58 @@ def read_csv(
     if index < 0:
         first = next((ln for ln in lines if ln.strip()), "")
         guess = max(DELIMITERS, key=first.count)
-        raise refuse_unknown_layout(name, next(csv.reader([first], delimiter=guess), []))
+        seen = next(csv.reader([first], delimiter=guess), [])
+        check_map_columns(name, seen, overrides)
+        raise refuse_unknown_layout(name, seen, overrides)
     reader = csv.reader(io.StringIO("".join(lines[index:])), delimiter=delimiter)
     headers = next(reader, [])
-    yield from records_from_table(headers, reader, name, overrides)
+    # A file-wide test first, so readable files pay nothing per row.
+    check = UNREADABLE in text
+    yield from records_from_table(
+        headers, reader, name, overrides, check_unreadable=check, strict_map=strict_map
+    )
 
 
 def read_xlsx(
-    fp: IO[bytes], name: str = "", overrides: dict[str, str] | None = None
+    fp: IO[bytes],
+    name: str = "",
+    overrides: dict[str, str] | None = None,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
-    """Rows of the first sheet of an Excel workbook, header found as for CSV."""
-    frame = pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
+    """Rows of the first sheet of an Excel workbook, header found as for CSV.
+
+    Raises:
+        InputError: the content is not a readable workbook (truncated, a renamed file).
+    """
+    frame = _read_sheet(fp, name)
     rows = [["" if pd.isna(v) else str(v) for v in row] for row in frame.to_numpy().tolist()]
     lines = [",".join(f'"{c}"' for c in row) + "\n" for row in rows[:HEADER_SCAN_LINES]]
     index, _ = find_header(lines, overrides)
     if index < 0:
-        raise refuse_unknown_layout(name, rows[0] if rows else [])
-    yield from records_from_table(rows[index], rows[index + 1 :], name, overrides)
+        check_map_columns(name, rows[0] if rows else [], overrides)
+        raise refuse_unknown_layout(name, rows[0] if rows else [], overrides)
+    yield from records_from_table(
+        rows[index], rows[index + 1 :], name, overrides, strict_map=strict_map
+    )
+
+
+def _read_sheet(fp: IO[bytes], name: str) -> pd.DataFrame:
+    """The first sheet, or an InputError for a workbook that cannot be read.
+
+    A damaged workbook fails anywhere inside zipfile/zlib/openpyxl/lxml (BadZipFile,
+    KeyError for a missing part, XML syntax errors, zlib.error, ...). The input is bytes
+    in memory, so no I/O fault can reach here: any failure is the file's, never retried.
+    """
+    try:
+        return pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
+    except ImportError:
+        raise  # a broken install, not a broken file
+    except Exception as exc:  # noqa: BLE001
+        detail = (str(exc).strip().strip("\"'") or type(exc).__name__)[:200]
+        raise InputError(
+            f"{name}: not a readable XLSX workbook ({detail}); open it in Excel or "
+            "LibreOffice and save it again as .xlsx, or export it as CSV"
+        ) from exc
 
 
 def _clean(value: object) -> str:
@@ -103,16 +155,25 @@ def records_from_table(
     rows: Iterable[Sequence[object]],
     name: str,
     overrides: dict[str, str] | None = None,
+    check_unreadable: bool = False,
+    strict_map: bool = True,
 ) -> Iterator[RawRecord]:
     """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata.
 
     Every non-blank row is a record: a refunded Eventbrite row is yielded with a
-    `problem` (it is then quarantined with that reason, and so accounted for).
+    `problem` (it is then quarantined with that reason, and so accounted for). With
+    `check_unreadable`, so is a row with a cell the decoder could not read (U+FFFD).
+    With `strict_map` (`followup ingest --map`), every mapped column must be in the file;
+    without (an event folder's `map`, which may fit only some of its files), a mapped
+    column is only named when the file is refused.
     """
     headers = _unique([str(h) for h in headers])
+    if strict_map:
+        check_map_columns(name, headers, overrides)
     mapping = map_headers(headers, overrides)
     if not identifies_people(mapping):
-        raise refuse_unknown_layout(name, headers)
+        check_map_columns(name, headers, overrides)
+        raise refuse_unknown_layout(name, headers, overrides)
     # Per column: header and what to do with a cell ('emails'/'phones', a field, '' =
     # lead metadata, None = noise kept only in raw).
     plan: list[tuple[str, str | None]] = [
@@ -149,4 +210,6 @@ def records_from_table(
                 extra[header] = cell
         status = values.pop("status", None)
         problem = skip_reason(str(status)) if status else None
+        if check_unreadable:
+            problem = unreadable_reason(raw) or problem
         yield RawRecord(record=position, raw=raw, values=values, extra=extra, problem=problem)

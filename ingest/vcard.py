@@ -8,11 +8,13 @@ VERSION or END:VCARD, `item1.`/named groups with X-ABLabel.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from typing import IO
 
 from contacts.records import RawRecord
+from ingest.sniff import UNREADABLE, unreadable_reason
 from ingest.vcardlines import Property, logical_lines, parse_property, split_structured, unescape
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -117,9 +119,29 @@ def _finished(
         yield position, broken.get(position, props)
 
 
+def _unreadable(record: RawRecord) -> str | None:
+    """Why a card whose stored fields hold bytes no charset could read is quarantined.
+
+    Only the fields kept on the sighting count (name, emails, phones, company, ...): a
+    damaged part of the raw card that is not stored (a second ORG unit) is kept in `raw`.
+    """
+    bad = {
+        name: str(value)
+        for name, value in record.values.items()
+        if UNREADABLE in (" ".join(value) if isinstance(value, list) else str(value))
+    }
+    return unreadable_reason(bad) if bad else None
+
+
 def read_vcard(fp: IO[bytes], name: str = "") -> Iterator[RawRecord]:
-    """Cards of a .vcf file as raw records (1-based `record` = n-th card as it begins)."""
-    for position, card in read_cards(fp.read()):
+    """Cards of a .vcf file as raw records (1-based `record` = n-th card as it begins).
+
+    A UTF-16 file (with a BOM, as Windows tools write) is read as its UTF-8 equivalent.
+    """
+    data = fp.read()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    for position, card in read_cards(data):
         if isinstance(card, Exception):
             yield RawRecord(
                 record=position,
@@ -128,7 +150,11 @@ def read_vcard(fp: IO[bytes], name: str = "") -> Iterator[RawRecord]:
             )
             continue
         try:
-            yield card_to_record(card, position)
+            record = card_to_record(card, position)
         except Exception as exc:  # noqa: BLE001 - one bad card never stops the file
             raw = {p.name: p.value[:RAW_LIMIT] for p in card}
             yield RawRecord(record=position, raw=raw, problem=f"unreadable vCard: {exc}"[:300])
+            continue
+        if not record.problem:
+            record.problem = _unreadable(record)
+        yield record

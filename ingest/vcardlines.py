@@ -26,6 +26,8 @@ from functools import lru_cache
 
 from vobject.base import ParseError, parseLine
 
+from ingest.sniff import decode_line
+
 # A content line starts with [group.]NAME followed by ';' (parameters) or ':' (value).
 _CONTENT = re.compile(rb"^\s*(?:[A-Za-z0-9_-]+\.)?[A-Za-z][A-Za-z0-9_-]*\s*[;:]")
 _NAME = re.compile(rb"^\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z][A-Za-z0-9_-]*)")
@@ -125,14 +127,15 @@ def _codec(charset: str) -> str | None:
 
 
 def decode_value(value: bytes, charset: str = "") -> str:
-    """Bytes to text with the declared charset, else UTF-8, else Windows-1252."""
+    """Bytes to text with the declared charset, else UTF-8, else Windows-1252.
+
+    A value that mixes UTF-8 and Windows-1252, or has bytes neither can read, gets U+FFFD
+    (see `ingest.sniff.decode_line`): the card is then quarantined, not stored garbled.
+    """
     codec = _codec(charset) if charset else None
     if codec:
         return value.decode(codec, errors="replace")
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("cp1252", errors="replace")
+    return decode_line(value)
 
 
 def unescape(text: str) -> str:

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -46,7 +47,11 @@ def test_ingest_prints_a_summary_and_quarantined_rows_then_is_a_no_op(project: P
     assert first.out.endswith("contacts: 18 new, 0 matched from 18 new sightings\n")
     again = cli("ingest", str(SAMPLES / "fair-scans.csv"), "--event", "Spring Fair")
     assert again.code == 0
-    assert "fair-scans.csv: already ingested (same content); nothing to do\n" in again.out
+    today = dt.datetime.now(dt.UTC).date()
+    assert (
+        f"fair-scans.csv: already ingested for event 'Spring Fair' on {today} (same content); "
+        "nothing to do\n"
+    ) in again.out
     assert again.out.endswith("contacts: 0 new, 0 matched from 0 new sightings\n")
 
 

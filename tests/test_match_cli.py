@@ -70,8 +70,8 @@ def test_review_decide_merge_is_reflected_in_the_export_and_unmerge_restores_it(
         "Chris Park", "Wingtip Toys", ["c.park@gmail.com"]
     )  # fmt: skip
     assert chris["sightings"] == [
-        {"event": "Expo", "source": "cards.csv", "record": 5},
-        {"event": "Expo", "source": "connections.csv", "record": 2},
+        {"event": "Expo", "source": "cards.csv", "record": 5, "flags": []},
+        {"event": "Expo", "source": "connections.csv", "record": 2, "flags": []},
     ]
     undone = cli("contacts", "unmerge", "9")
     assert undone.out == (

@@ -1,0 +1,40 @@
+"""What the flags on a sighting mean, in words a person can act on.
+
+A flag is "kind:value" (e.g. "phone-unparsed:12"); `normalize` sets them on sightings
+whose data was kept but could not be read as it should. `followup ingest` shows them
+and the JSON export carries them per sighting.
+"""
+
+from __future__ import annotations
+
+# kind -> (field, what happened and what to do)
+FLAG_ADVICE: dict[str, tuple[str, str]] = {
+    "email-invalid": (
+        "email",
+        "is not a valid address and was left out; correct it in the export and ingest it again",
+    ),
+    "phone-unparsed": (
+        "phone",
+        "is not a phone number we can read (kept as written); add the country code "
+        "(+44 ...) or pass --region",
+    ),
+    "phone-excel-damaged": (
+        "phone",
+        "was turned into a number by Excel and lost digits (kept as written); "
+        "take the number from the original or export the column as text",
+    ),
+    "name-from-linkedin": (
+        "name",
+        "the name was guessed from this LinkedIn profile URL; check it",
+    ),
+}
+
+
+def explain_flag(flag: str) -> str:
+    """One flag as "field 'value' what-to-do".
+
+    Example: "phone-unparsed:12" -> "phone '12' is not a phone number we can read ...".
+    """
+    kind, _, value = flag.partition(":")
+    field, advice = FLAG_ADVICE.get(kind, (kind, "needs a look"))
+    return f"{field} {value!r} {advice}"
