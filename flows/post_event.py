@@ -17,18 +17,22 @@ from dataclasses import dataclass, field
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.states import State
 
 from contacts.errors import FollowupError, InputError, StoreError
+from contacts.events import ensure_event
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
-from flows.summary import FileRow, RunSummary, publish
+from contacts.store import session_scope
+from flows.summary import FileRow, RunSummary, publish, publish_funnel
 from ingest.dropfolder import LOCK_NAME
 from ingest.eventfolder import read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import DueEvent, due_events
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
+from outreach.report import FunnelRow, funnel
 
 LOCK_WAIT_SECONDS = 600.0
 IO_RETRIES, IO_RETRY_DELAY = 2, 5  # only tasks that read files or the store retry
@@ -93,6 +97,29 @@ def ingest_task(
         )
 
 
+@io_task
+def event_task(event: str, date: dt.date | None, region: str, db: str | None) -> None:
+    with session_scope(db) as session:
+        ensure_event(session, event, date=date, region=region)
+
+
+def _file_result(future: PrefectFuture[IngestResult], path: str, event: str) -> IngestResult:
+    """The file's result once its task is done; a task that failed even after its retries
+    is that file's failure, not the run's (the other files are already on their way)."""
+    future.wait()
+    state = future.state
+    if state.is_completed():
+        return future.result()
+    return IngestResult(
+        file=path.rsplit("/", 1)[-1],
+        status="failed",
+        event=event,
+        problems=[
+            (0, f"{path}: ingest failed after {IO_RETRIES} retries ({state.message}); run it again")
+        ],
+    )
+
+
 @task(cache_policy=NO_CACHE)
 def match_task(db: str | None) -> MatchResult:
     return match_pending(db)
@@ -137,15 +164,25 @@ def post_event(
             )
         if info is not None and info.name == event:
             record_event(info, db)  # keeps event.toml's time zone and sequence
-        for path in files:
-            result.files.append(ingest_task(path, event, date, region, db, roster))
+        if len(files) > 1:  # files are ingested side by side: none may race to create it
+            event_task(event, date, region, db)
+        # Submitted, not called: the flow's task runner (threads, or a Dask cluster) spreads
+        # the files; results are gathered in the order the files were given.
+        futures = [(p, ingest_task.submit(p, event, date, region, db, roster)) for p in files]
+        result.files = [_file_result(future, path, event) for path, future in futures]
         result.match = match_task(db)
     if len(result.failed) < len(files):  # the event exists once any file was read
         result.plan = plan_task(event, db, config_path, sequence)
     summary = result.summary()
     logger.info("%s: %s", summary.title, summary.totals())
     publish(summary, "post-event-summary")
+    publish_funnel(funnel_task(db), "post-event-funnel", summary.title)
     return result
+
+
+@io_task
+def funnel_task(db: str | None) -> list[FunnelRow]:
+    return funnel(db)
 
 
 @io_task
