@@ -13,8 +13,11 @@ tasks retry (a file share or database that hiccups); bad input never does: a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
@@ -24,7 +27,7 @@ from contacts.errors import FollowupError, InputError, StoreError
 from contacts.events import ensure_event
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
-from contacts.store import session_scope
+from contacts.store import resolve_url, session_scope
 from flows.summary import FileRow, RunSummary, publish, publish_funnel
 from ingest.dropfolder import LOCK_NAME
 from ingest.eventfolder import read_event_folder, record_event
@@ -83,13 +86,31 @@ io_task = task(
 )
 
 
+@contextmanager
+def _sqlite_takes_turns(db: str | None) -> Iterator[None]:
+    """SQLite has one writer at a time, and an ingest writes for as long as it reads its
+    file: ingests into one SQLite file take turns on a lock rather than wait out the busy
+    timeout and fail with "database is locked". On PostgreSQL they run side by side."""
+    if sa.make_url(resolve_url(db)).get_backend_name() != "sqlite":
+        yield
+        return
+    with named_lock("sqlite-ingest", db, timeout=LOCK_WAIT_SECONDS) as mine:
+        if not mine:
+            raise StoreError(
+                f"another ingest kept the SQLite store busy for {LOCK_WAIT_SECONDS:.0f} s; "
+                "try again later, or use PostgreSQL (FOLLOWUP_DB) for parallel ingests"
+            )
+        yield
+
+
 @io_task
 def ingest_task(
     path: str, event: str, date: dt.date | None, region: str, db: str | None, roster: str = ""
 ) -> IngestResult:
     try:
         attendees = load_roster(roster) if roster else None
-        return ingest_file(path, event, date=date, region=region, url=db, roster=attendees)
+        with _sqlite_takes_turns(db):
+            return ingest_file(path, event, date=date, region=region, url=db, roster=attendees)
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
         return IngestResult(
