@@ -14,6 +14,7 @@ from keyring.backend import KeyringBackend
 from contacts.errors import SendError
 from outreach.mailer import SmtpSettings
 from outreach.sending import send_due
+from tests.conftest import SAMPLES
 from tests.smtpd import Authenticator, Recorder, smtp_server
 from tests.test_sending import NOW, by_state, ready
 
@@ -114,3 +115,22 @@ def test_no_keyring_backend_is_a_message_not_a_traceback(project: Path, db_url: 
             SmtpSettings.from_config(config)
     finally:
         keyring.set_keyring(previous)
+
+
+def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-untyped-def]
+    project: Path, db_url: str, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("ingest", SAMPLES / "fair-scans.csv", "--event", "Fair", "--date", "2026-03-12")
+    cli("outbox", "plan", "--event", "Fair")
+    assert cli("outbox", "approve", "--all").code == 0
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+        monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "bogus")
+        result = cli("outbox", "send", "--send", "--ignore-window")
+    assert (result.code, result.err) == (
+        5,
+        "error: smtp.security = 'bogus': use none, starttls or ssl\n",
+    )
+    assert recorder.sessions == 0
+    assert set(by_state(db_url)) == {"approved"}
