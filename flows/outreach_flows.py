@@ -5,6 +5,8 @@ Both are thin wrappers over `outreach.planner.plan_due` and `outreach.sending.se
 Sending does its own retries with backoff for transient SMTP errors (and at-most-once
 bookkeeping), so its task is not retried by Prefect: a retry could only re-do what the
 mailer already decided. Planning reads and writes the store only, and retries on I/O.
+`send-due` publishes the per-event funnel beside its summary, so the UI shows what the
+sends did to each event's numbers.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.post_event import IO_RETRIES, IO_RETRY_DELAY, retry_on_io
-from flows.summary import RunSummary, publish
+from flows.post_event import IO_RETRIES, IO_RETRY_DELAY, funnel_task, retry_on_io
+from flows.summary import RunSummary, publish, publish_funnel
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_due
 from outreach.sending import SendResult
@@ -71,4 +73,5 @@ def send_due(
     )
     get_run_logger().info("send-due: %s", summary.notes[-1])
     publish(summary, "send-due-summary")
+    publish_funnel(funnel_task(db), "send-due-funnel", summary.title)
     return result

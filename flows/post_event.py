@@ -13,22 +13,29 @@ tasks retry (a file share or database that hiccups); bad input never does: a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.states import State
 
 from contacts.errors import FollowupError, InputError, StoreError
+from contacts.events import ensure_event
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
-from flows.summary import FileRow, RunSummary, publish
+from contacts.store import resolve_url, session_scope
+from flows.summary import FileRow, RunSummary, publish, publish_funnel
 from ingest.dropfolder import LOCK_NAME
 from ingest.eventfolder import read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import DueEvent, due_events
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
+from outreach.report import FunnelRow, funnel
 
 LOCK_WAIT_SECONDS = 600.0
 IO_RETRIES, IO_RETRY_DELAY = 2, 5  # only tasks that read files or the store retry
@@ -79,6 +86,23 @@ io_task = task(
 )
 
 
+@contextmanager
+def _sqlite_takes_turns(db: str | None) -> Iterator[None]:
+    """SQLite has one writer at a time, and an ingest writes for as long as it reads its
+    file: ingests into one SQLite file take turns on a lock rather than wait out the busy
+    timeout and fail with "database is locked". On PostgreSQL they run side by side."""
+    if sa.make_url(resolve_url(db)).get_backend_name() != "sqlite":
+        yield
+        return
+    with named_lock("sqlite-ingest", db, timeout=LOCK_WAIT_SECONDS) as mine:
+        if not mine:
+            raise StoreError(
+                f"another ingest kept the SQLite store busy for {LOCK_WAIT_SECONDS:.0f} s; "
+                "try again later, or use PostgreSQL (FOLLOWUP_DB) for parallel ingests"
+            )
+        yield
+
+
 @io_task
 def ingest_task(
     path: str,
@@ -91,21 +115,45 @@ def ingest_task(
 ) -> IngestResult:
     try:
         attendees = load_roster(roster) if roster else None
-        return ingest_file(
-            path,
-            event,
-            date=date,
-            region=region,
-            url=db,
-            overrides=column_map,
-            roster=attendees,
-            strict_map=False,  # a folder's map may fit only some of its files
-        )
+        with _sqlite_takes_turns(db):
+            return ingest_file(
+                path,
+                event,
+                date=date,
+                region=region,
+                url=db,
+                overrides=column_map,
+                roster=attendees,
+                strict_map=False,  # a folder's map may fit only some of its files
+            )
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
         return IngestResult(
             file=path.rsplit("/", 1)[-1], status="failed", event=event, problems=[(0, str(exc))]
         )
+
+
+@io_task
+def event_task(event: str, date: dt.date | None, region: str, db: str | None) -> None:
+    with session_scope(db) as session:
+        ensure_event(session, event, date=date, region=region)
+
+
+def _file_result(future: PrefectFuture[IngestResult], path: str, event: str) -> IngestResult:
+    """The file's result once its task is done; a task that failed even after its retries
+    is that file's failure, not the run's (the other files are already on their way)."""
+    future.wait()
+    state = future.state
+    if state.is_completed():
+        return future.result()
+    return IngestResult(
+        file=path.rsplit("/", 1)[-1],
+        status="failed",
+        event=event,
+        problems=[
+            (0, f"{path}: ingest failed after {IO_RETRIES} retries ({state.message}); run it again")
+        ],
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -155,15 +203,27 @@ def post_event(
             )
         if info is not None and info.name == event:
             record_event(info, db)  # keeps event.toml's time zone and sequence
-        for path in files:
-            result.files.append(ingest_task(path, event, date, region, db, roster, column_map))
+        if len(files) > 1:  # files are ingested side by side: none may race to create it
+            event_task(event, date, region, db)
+        # Submitted, not called: the flow's task runner (threads, or a Dask cluster) spreads
+        # the files; results are gathered in the order the files were given.
+        futures = [
+            (p, ingest_task.submit(p, event, date, region, db, roster, column_map)) for p in files
+        ]
+        result.files = [_file_result(future, path, event) for path, future in futures]
         result.match = match_task(db)
     if len(result.failed) < len(files):  # the event exists once any file was read
         result.plan = plan_task(event, db, config_path, sequence)
     summary = result.summary()
     logger.info("%s: %s", summary.title, summary.totals())
     publish(summary, "post-event-summary")
+    publish_funnel(funnel_task(db), "post-event-funnel", summary.title)
     return result
+
+
+@io_task
+def funnel_task(db: str | None) -> list[FunnelRow]:
+    return funnel(db)
 
 
 @io_task

@@ -2,12 +2,15 @@
 
 Every flow fills one `RunSummary` and calls `publish()`: a table artifact with one row per
 file, and a markdown artifact with the totals (files, records, quarantined, new and
-matched contacts, review queue, drafts, sent, failures).
+matched contacts, review queue, drafts, sent, failures). The post-event and send flows
+also publish the per-event funnel (`publish_funnel()`), as `followup report` shows it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
@@ -84,3 +87,26 @@ def publish(summary: RunSummary, key: str) -> None:
             ],
             description=f"{summary.title}: files",
         )
+
+
+class _AsDict(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+def funnel_table(rows: Iterable[_AsDict]) -> list[dict[str, Any]]:
+    """Funnel rows (`outreach.report.funnel()`) as table rows that all share the same columns.
+
+    Columns are taken from the rows themselves, in the order first seen, so a stage only
+    one event has reached (`emailed:check-in`) is a column, 0 for the other events.
+    """
+    flat = [row.as_dict() for row in rows]
+    columns = list(dict.fromkeys(name for row in flat for name in row))
+    return [{name: row.get(name, 0) for name in columns} for row in flat]
+
+
+def publish_funnel(rows: Iterable[_AsDict], key: str, title: str) -> None:
+    """A table artifact with one row per event: sightings → contacts → enrolled → emailed
+    per stage → replied / unsubscribed / bounced. Nothing is published for an empty store."""
+    table = funnel_table(rows)
+    if table:
+        create_table_artifact(key=key, table=table, description=f"{title}: funnel per event")

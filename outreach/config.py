@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from contacts.errors import ConfigError
 
 
@@ -23,6 +25,9 @@ class Setting:
     default: Any
     env: str
     help: str
+    minimum: float | None = None  # numbers: the smallest value that makes sense
+    maximum: float | None = None
+    email: bool = False  # an address, checked with email-validator (syntax only)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -32,7 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("defaults.region", "US", "FOLLOWUP_REGION", "Phone region when a number has no +"),
     Setting("defaults.timezone", "UTC", "FOLLOWUP_TIMEZONE", "Time zone of the sender"),
     Setting("sender.name", "", "FOLLOWUP_FROM_NAME", "Sender's display name"),
-    Setting("sender.email", "", "FOLLOWUP_FROM", "Sender's address (From:)"),
+    Setting("sender.email", "", "FOLLOWUP_FROM", "Sender's address (From:)", email=True),
     Setting("sender.signature", "", "FOLLOWUP_SIGNATURE", "Signature under every message"),
     Setting(
         "sender.unsubscribe_url",
@@ -41,26 +46,33 @@ SETTINGS: tuple[Setting, ...] = (
         "One-click unsubscribe URL (List-Unsubscribe); mailto is always added",
     ),
     Setting("smtp.host", "127.0.0.1", "FOLLOWUP_SMTP_HOST", "SMTP server"),
-    Setting("smtp.port", 587, "FOLLOWUP_SMTP_PORT", "SMTP port"),
+    Setting("smtp.port", 587, "FOLLOWUP_SMTP_PORT", "SMTP port", minimum=1, maximum=65535),
     Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
     Setting("smtp.password", "", "FOLLOWUP_SMTP_PASSWORD", "SMTP password (environment only)"),
     Setting("smtp.security", "starttls", "FOLLOWUP_SMTP_SECURITY", "none, starttls or ssl"),
-    Setting("smtp.timeout", 30, "FOLLOWUP_SMTP_TIMEOUT", "Seconds before an SMTP call gives up"),
+    Setting("smtp.timeout", 30, "FOLLOWUP_SMTP_TIMEOUT", "Seconds before an SMTP call gives up", 1),
     Setting(
         "smtp.ca_file", "", "FOLLOWUP_SMTP_CA_FILE", "Extra CA certificate (PEM) to trust for TLS"
     ),
-    Setting("smtp.retries", 3, "FOLLOWUP_SMTP_RETRIES", "Retries of a transient SMTP error"),
-    Setting("smtp.backoff", 2.0, "FOLLOWUP_SMTP_BACKOFF", "First retry delay (s); doubles"),
+    Setting("smtp.retries", 3, "FOLLOWUP_SMTP_RETRIES", "Retries of a transient SMTP error", 0),
+    Setting("smtp.backoff", 2.0, "FOLLOWUP_SMTP_BACKOFF", "First retry delay (s); doubles", 0),
     Setting(
         "send.window",
         "09:00-17:00",
         "FOLLOWUP_SEND_WINDOW",
         "Hours (recipient's time zone, business days) when mail may go out",
     ),
-    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)"),
-    Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends"),
+    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)", 0),
+    Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends", 0),
     Setting("imap.host", "", "FOLLOWUP_IMAP_HOST", "IMAP server read for replies and bounces"),
-    Setting("imap.port", 993, "FOLLOWUP_IMAP_PORT", "IMAP port (993 ssl, 143 starttls/none)"),
+    Setting(
+        "imap.port",
+        993,
+        "FOLLOWUP_IMAP_PORT",
+        "IMAP port; unset: 993 for ssl, 143 for starttls and none",
+        minimum=1,
+        maximum=65535,
+    ),
     Setting("imap.user", "", "FOLLOWUP_IMAP_USER", "IMAP login, usually your address"),
     Setting("imap.password", "", "FOLLOWUP_IMAP_PASSWORD", "IMAP password (environment only)"),
     Setting("imap.security", "ssl", "FOLLOWUP_IMAP_SECURITY", "none, starttls or ssl"),
@@ -71,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
         "CA certificate (PEM) to trust for a self-signed server (default: the system's)",
     ),
     Setting("imap.folders", "INBOX", "FOLLOWUP_IMAP_FOLDERS", "Folders to read, comma-separated"),
-    Setting("imap.timeout", 30, "FOLLOWUP_IMAP_TIMEOUT", "Seconds to wait for the IMAP server"),
+    Setting("imap.timeout", 30, "FOLLOWUP_IMAP_TIMEOUT", "Seconds to wait for the IMAP server", 1),
     Setting(
         "imap.mark_seen",
         False,
@@ -83,15 +95,17 @@ SETTINGS: tuple[Setting, ...] = (
         90,
         "FOLLOWUP_REPLY_WINDOW_DAYS",
         "A mail from a contact's address counts as a reply if we wrote to them this recently",
+        1,
     ),
     Setting(
-        "replies.pause_days", 7, "FOLLOWUP_PAUSE_DAYS", "Days an out-of-office pauses a sequence"
+        "replies.pause_days", 7, "FOLLOWUP_PAUSE_DAYS", "Days an out-of-office pauses a sequence", 0
     ),
     Setting(
         "bounces.soft_limit",
         3,
         "FOLLOWUP_SOFT_BOUNCE_LIMIT",
         "Soft bounces (4.x.x) of one address before it is suppressed",
+        1,
     ),
     Setting(
         "bounces.use_other_address",
@@ -115,6 +129,11 @@ class Config:
 
     def get(self, name: str) -> Any:
         return self.values[name]
+
+    @property
+    def name(self) -> str:
+        """The file to name in messages: the one read, else the default `followup.toml`."""
+        return str(self.path) if self.path else "followup.toml"
 
     @property
     def sequences(self) -> dict[str, Any]:
@@ -167,8 +186,70 @@ def config_path(explicit: str | Path | None = None) -> Path | None:
     return default if default.exists() else None
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a setting's value came from: its environment variable, or the file."""
+
+    setting: Setting
+    path: Path | None  # None: the environment
+
+    def where(self, value: Any) -> str:
+        """`FOLLOWUP_X='v': x.y` or `FILE: x.y = v:` (what is wrong follows)."""
+        s = self.setting
+        if self.path is None:
+            return f"{s.env}={value!r}: {s.name}"
+        return f"{self.path}: {s.name} = {value!r}:"
+
+    def error(self, value: Any, problem: str, hint: str = "") -> ConfigError:
+        """`<where> <problem>; fix or unset FOLLOWUP_X (default d)`, or `...; fix it in FILE
+        or remove it (default d)`; `hint` replaces the default in the brackets."""
+        s = self.setting
+        remedy = f"fix or unset {s.env}" if self.path is None else f"fix it in {self.path}"
+        if self.path is not None:
+            remedy += " or remove it"
+        return ConfigError(
+            f"{self.where(value)} {problem}; {remedy} ({hint or f'default {s.default}'})"
+        )
+
+
+def _checked(setting: Setting, value: Any, source: Source) -> Any:
+    """The value converted to the setting's type and checked, or a `ConfigError`."""
+    default = setting.default
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            if str(value).strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+                raise ConfigError(f"{source.where(value)} must be true or false")
+            value = str(value).strip().lower() in TRUE_WORDS
+        return value
+    if isinstance(default, int | float):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        try:
+            number = int(value) if isinstance(default, int) else float(value)
+        except (TypeError, ValueError) as exc:
+            raise source.error(value, f"must be {kind}") from exc
+        low, high = setting.minimum, setting.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            bounds = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+            raise source.error(value, f"must be {bounds}")
+        return number
+    if setting.email and str(value).strip():
+        try:
+            validate_email(str(value).strip(), check_deliverability=False)
+        except EmailNotValidError as exc:
+            problem = f"is not an email address ({exc})"
+            hint = "your address, e.g. priya@example.org"
+            raise source.error(value, problem, hint) from exc
+        return str(value).strip()
+    return value
+
+
 def load_config(explicit: str | Path | None = None) -> Config:
-    """Read the configuration file (if any) and apply environment overrides."""
+    """Read the configuration file (if any) and apply environment overrides.
+
+    Every value is checked here (type, range, address syntax); an error names the setting,
+    where the bad value came from (the environment variable or the file) and the fix, e.g.
+    `FOLLOWUP_DAILY_CAP='-3': send.daily_cap must be at least 0; fix or unset ...`.
+    """
     path = config_path(explicit)
     tree: dict[str, Any] = {}
     if path is not None:
@@ -177,6 +258,7 @@ def load_config(explicit: str | Path | None = None) -> Config:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix that line") from exc
     values: dict[str, Any] = {}
+    given: set[str] = set()
     for setting in SETTINGS:
         from_file = _lookup(tree, setting.name)
         if setting.env in SECRET_ENV and from_file:
@@ -184,26 +266,15 @@ def load_config(explicit: str | Path | None = None) -> Config:
                 f"{path}: {setting.name} must not be in a file; set "
                 f"{setting.env} in the environment instead"
             )
-        value = os.environ.get(setting.env, from_file)
-        if value is None:
-            value = setting.default
-        if isinstance(setting.default, float) and not isinstance(value, int | float):
-            try:
-                value = float(value)
-            except ValueError as exc:
-                raise ConfigError(
-                    f"{setting.env}={value!r}: {setting.name} must be a number"
-                ) from exc
-        if isinstance(setting.default, bool) and not isinstance(value, bool):
-            if str(value).strip().lower() not in TRUE_WORDS + FALSE_WORDS:
-                raise ConfigError(f"{setting.env}={value!r}: {setting.name} must be true or false")
-            value = str(value).strip().lower() in TRUE_WORDS
-        elif isinstance(setting.default, int) and not isinstance(value, int):
-            try:
-                value = int(value)
-            except ValueError as exc:
-                raise ConfigError(
-                    f"{setting.env}={value!r}: {setting.name} must be a whole number"
-                ) from exc
-        values[setting.name] = value
+        if setting.env in os.environ:
+            value, source = os.environ[setting.env], Source(setting, None)
+        elif from_file is not None:
+            value, source = from_file, Source(setting, path)
+        else:
+            values[setting.name] = setting.default
+            continue
+        given.add(setting.name)
+        values[setting.name] = _checked(setting, value, source)
+    if "imap.port" not in given:  # the port follows the security setting unless given
+        values["imap.port"] = 993 if str(values["imap.security"]).lower() == "ssl" else 143
     return Config(path=path, tree=tree, values=values)

@@ -72,11 +72,17 @@ class SmtpSettings:
 
 
 def _keyring_password(user: str) -> str:
+    password = None
     try:
         import keyring  # optional: `pip install keyring`
+        from keyring.errors import KeyringError
     except ImportError:
-        keyring = None
-    password = keyring.get_password("followup", user) if keyring else None
+        pass
+    else:
+        try:
+            password = keyring.get_password("followup", user)
+        except KeyringError:  # no usable backend (a headless server): as if not stored
+            password = None
     if not password:
         raise SendError(
             f"SMTP user {user!r} has no password: set FOLLOWUP_SMTP_PASSWORD, or store it "

@@ -225,11 +225,14 @@ def send_due(
                 mail = build_email(message, unsubscribe_url(config, message))
                 message.sent_at = None
                 sender, recipient = message.from_addr, message.to_addr
+            pause_first = mailer is not None and pause > 0
+            if mailer is None:
+                # Settings are checked before the first claim: a configuration error leaves
+                # every message approved, never stuck in 'sending'.
+                mailer = Mailer(SmtpSettings.from_config(config), sleep=sleep)
             if not _claim(url, message_id, now):
                 continue  # another run claimed it first
-            if mailer is None:
-                mailer = Mailer(SmtpSettings.from_config(config), sleep=sleep)
-            elif pause > 0:
+            if pause_first:
                 sleep(pause)
             try:
                 delivery = mailer.deliver(mail, sender, recipient)

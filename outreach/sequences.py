@@ -86,8 +86,8 @@ def unmet(condition: str, facts: Facts) -> str:
     return ""
 
 
-def _stage(seq: str, index: int, item: dict[str, Any]) -> Stage:
-    where = f"followup.toml [sequences.{seq}] stage {index + 1}"
+def _stage(source: str, seq: str, index: int, item: dict[str, Any]) -> Stage:
+    where = f"{source} [sequences.{seq}] stage {index + 1}"
     try:
         name = str(item["name"])
     except KeyError as exc:
@@ -115,10 +115,11 @@ def get_sequence(config: Config, name: str) -> Sequence:
     """The sequence called `name`, or an error listing the ones that exist."""
     sequences = config.sequences
     if name not in sequences:
-        known = ", ".join(sorted(sequences)) or "(none: add [sequences.NAME] to followup.toml)"
+        known = ", ".join(sorted(sequences)) or f"(none: add [sequences.NAME] to {config.name})"
         raise ConfigError(f"no sequence {name!r}; known sequences: {known}")
     body = sequences[name]
-    stages = tuple(_stage(name, i, item) for i, item in enumerate(body.get("stages", [])))
+    items = enumerate(body.get("stages", []))
+    stages = tuple(_stage(config.name, name, i, item) for i, item in items)
     if not stages:
-        raise ConfigError(f"followup.toml [sequences.{name}] has no stages")
+        raise ConfigError(f"{config.name} [sequences.{name}] has no stages")
     return Sequence(name=name, description=str(body.get("description", "")), stages=stages)
