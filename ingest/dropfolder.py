@@ -128,8 +128,9 @@ def error_note(rel: str, reason: str) -> str:
         "How to fix it:\n"
         "  Fix the problem above (export the file again, or correct event.toml), then move\n"
         f"  the file back into the inbox folder {folder}/; the next pass picks it up.\n"
-        "  Only vCard (.vcf), CSV and XLSX exports can be read; to map unknown columns use\n"
-        '  `followup ingest FILE --event NAME --map "Column=field"` instead.\n'
+        "  Only vCard (.vcf), CSV and XLSX exports can be read. To map columns followup\n"
+        f"  does not know, add them to {folder}/event.toml, e.g.\n"
+        '  map = { "E-Mail Adresse" = "email" }\n'
     )
 
 

@@ -88,8 +88,9 @@ def test_a_pass_ingests_moves_and_fails_a_corrupt_file_without_blocking_the_rest
         "How to fix it:\n"
         "  Fix the problem above (export the file again, or correct event.toml), then move\n"
         "  the file back into the inbox folder spring-fair/; the next pass picks it up.\n"
-        "  Only vCard (.vcf), CSV and XLSX exports can be read; to map unknown columns use\n"
-        '  `followup ingest FILE --event NAME --map "Column=field"` instead.\n'
+        "  Only vCard (.vcf), CSV and XLSX exports can be read. To map columns followup\n"
+        "  does not know, add them to spring-fair/event.toml, e.g.\n"
+        '  map = { "E-Mail Adresse" = "email" }\n'
     )
     assert (data / "failed" / "spring-fair" / "badge.jpg").exists()
     loose = data / "failed" / "_unsorted" / "loose.csv.error.txt"
