@@ -71,7 +71,8 @@ def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dic
                 "stage": m.stage,
                 "state": m.state,
                 "message_id": m.message_id,
-                "due": m.due_at.isoformat() if m.due_at else None,
+                # stored as naive UTC; written with its offset so no reader guesses the zone
+                "due": m.due_at.replace(tzinfo=dt.UTC).isoformat() if m.due_at else None,
             }
             for m in messages or []
         ],

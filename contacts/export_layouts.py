@@ -59,13 +59,17 @@ PHONE_MIN_DIGITS = 7
 
 
 def is_phone(text: str) -> bool:
-    """True for a value that is only a phone number ('+16175550142', '+1 (617) 555-0142').
+    """True for a value that is only phone numbers ('+16175550142', '+1 (617) 555-0142', or
+    Google's '+16175550142 ::: +12065550117').
 
     Such a cell cannot run a formula with side effects (no names, references or calls are
     possible with those characters), so it is written as is: Google Contacts and Outlook
     would keep a guarding apostrophe as part of the number.
     """
-    return bool(_PHONE.match(text)) and sum(c.isdigit() for c in text) >= PHONE_MIN_DIGITS
+    return all(
+        _PHONE.match(part) and sum(c.isdigit() for c in part) >= PHONE_MIN_DIGITS
+        for part in text.split(" ::: ")
+    )
 
 
 def safe_cell(value: Any) -> str:

@@ -184,8 +184,9 @@ def contacts_forget(
     config: ConfigOption = None,
 ) -> None:
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
-    if not yes:
-        typer.confirm(f"Erase everything about {email}? This cannot be undone", abort=True)
+    if not yes and not typer.confirm(f"Erase everything about {email}? This cannot be undone"):
+        err.print("nothing erased", markup=False, highlight=False)
+        raise typer.Exit(1)
     cfg = load_config(config)
     outbox = _in_project(str(cfg.get("outbox")), cfg.path)
     drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})

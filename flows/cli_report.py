@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cliapp import ConfigOption, DbOption, app, out, write_output
+from flows.cliapp import ConfigOption, DbOption, app, check_output, out, write_output
 from outreach.config import load_config
 from outreach.report import FunnelRow, funnel
 from outreach.report_html import render_html
@@ -52,6 +52,8 @@ def report(
 ) -> None:
     """Show the funnel per event: sightings, contacts, enrolled, emailed (every stage of the
     event's sequence, 0 until sent), replied, opted out."""
+    if html:
+        check_output(html, "report.html")  # before the work, not after the table
     rows = funnel(db, event, load_config(config))
     out.print(funnel_table(rows))
     if html:

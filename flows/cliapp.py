@@ -7,6 +7,7 @@ imports them all and runs the app. Only the CLI prints.
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -47,15 +48,32 @@ def say_error(message: str) -> None:
     err.print(f"error: {message}", markup=False, highlight=False)
 
 
+def check_output(path: Path, example: str = "output.txt") -> None:
+    """Refuse, before any work is done, an output path that can never be written.
+
+    Example: `check_output(Path("/tmp"), "contacts.json")` raises InputError("/tmp is a
+    folder; give a file name, e.g. /tmp/contacts.json").
+    """
+    if path.is_dir():
+        raise InputError(_output_problem(path, IsADirectoryError(), example))
+    if not path.parent.exists():
+        raise InputError(_output_problem(path, FileNotFoundError(), example))
+    if not path.parent.is_dir():
+        raise InputError(_output_problem(path, NotADirectoryError(), example))
+
+
 def write_output(path: Path, text: str, example: str = "output.txt") -> None:
     """Write a file the user named (`-o`, `--html`); a bad path is one line that says the fix.
 
-    Missing folders are not created: a typo in a path should not leave folders behind.
-    Example: `write_output(Path("/tmp"), text, "contacts.json")` raises InputError("/tmp is
-    a folder; give a file name, e.g. /tmp/contacts.json").
+    Missing folders are not created: a typo in a path should not leave folders behind. The
+    text is personal data, so a new file is readable by its owner only (0600); an existing
+    file keeps its permissions.
     """
+    check_output(path, example)
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
     except OSError as exc:
         raise InputError(_output_problem(path, exc, example)) from None
     err.print(f"wrote {path}", markup=False, highlight=False)

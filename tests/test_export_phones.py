@@ -11,7 +11,14 @@ from contacts.export_layouts import is_phone, layout_csv, safe_cell
 
 @pytest.mark.parametrize(
     "phone",
-    ["+16175550142", "+1 (617) 555-0142", "(617) 555-0142", "+44 20 7946 0958", "+49-30-1234567"],
+    [
+        "+16175550142",
+        "+1 (617) 555-0142",
+        "(617) 555-0142",
+        "+44 20 7946 0958",
+        "+49-30-1234567",
+        "+12065550199 ::: +12065550117",  # Google's several values in one cell
+    ],
 )
 def test_a_bare_phone_number_is_written_as_is(phone: str) -> None:
     assert is_phone(phone) and safe_cell(phone) == phone
@@ -29,6 +36,7 @@ def test_a_bare_phone_number_is_written_as_is(phone: str) -> None:
         "+1",  # too few digits to be a phone number: guarded as before
         "-1234567",  # a negative number, not a phone number
         "+1 617 555 0142 ext. 7",
+        "+12065550199 ::: =cmd",
     ],
 )
 def test_everything_else_that_starts_a_formula_is_still_guarded(value: str) -> None:
@@ -44,13 +52,15 @@ def test_google_and_outlook_rows_carry_the_plain_number() -> None:
         "company": "+cmd|' /C calc'!A0",
         "title": "",
         "emails": ["ann@example.com"],
-        "phones": ["+16175550142"],
+        "phones": ["+16175550142", "+12065550117"],
         "linkedin": "",
         "tags": [],
         "events": ["Fair"],
     }
-    for layout in ("google", "outlook"):
-        text = layout_csv([row], layout)
-        assert ",+16175550142," in text or text.rstrip().endswith(",+16175550142")
-        assert "'+16175550142" not in text
+    google = layout_csv([row], "google")
+    assert ",Mobile,+16175550142 ::: +12065550117," in google
+    outlook = layout_csv([row], "outlook")
+    assert ",+16175550142," in outlook and ",+12065550117," in outlook
+    for text in (google, outlook):
+        assert "'+1" not in text
         assert "'+cmd|' /C calc'!A0" in text

@@ -92,3 +92,17 @@ def test_a_good_path_is_written(loaded: Path, cli, command, flag, example) -> No
     result = cli(*command, flag, example)
     assert (result.code, result.err) == (0, f"wrote {example}\n")
     assert (loaded / example).stat().st_size > 0
+
+
+def test_report_refuses_a_bad_path_before_it_prints_the_table(loaded: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("report", "--html", "nonexistent/report.html")
+    assert (result.code, result.out) == (2, "")
+
+
+@pytest.mark.parametrize(("command", "flag", "example"), COMMANDS, ids=IDS)
+def test_written_files_are_readable_by_their_owner_only(
+    loaded: Path, cli, command, flag, example
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*command, flag, example)
+    assert (result.code, result.err) == (0, f"wrote {example}\n")
+    assert (loaded / example).stat().st_mode & 0o777 == 0o600

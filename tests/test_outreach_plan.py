@@ -179,7 +179,7 @@ def test_export_lists_each_contacts_messages(project: Path, db_url: str, all_sta
     assert [m["stage"] for m in maria["messages"]] == stages
     assert {m["sequence"] for m in maria["messages"]} == {"job-seeker"}
     assert maria["messages"][0]["state"] == "drafted"
-    assert maria["messages"][0]["due"] == "2026-03-13T13:00:00"
+    assert maria["messages"][0]["due"] == "2026-03-13T13:00:00+00:00"
     assert maria["messages"][0]["message_id"].endswith("@bellows.example>")
 
 

@@ -1,8 +1,10 @@
+import io
 import json
 import os
 import stat
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from contacts.book import add_note, add_tag
@@ -166,6 +168,21 @@ def test_forget_needs_an_email_address(project: Path, cli) -> None:  # type: ign
         "forgot nobody@example.com: 0 contacts, 0 sightings, 0 messages, 0 quarantined rows, "
         "0 .eml files, 0 mentions in other records; suppressed (hashed) 1 addresses\n"
     )
+
+
+def test_answering_no_erases_nothing_and_exits_1(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Path("a.csv").write_text("Full Name,Email\nMaria García,maria.garcia@northwind.example\n")
+    assert cli("ingest", "a.csv", "--event", "Fair").code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    result = cli("contacts", "forget", "maria.garcia@northwind.example")
+    assert (result.code, result.err) == (1, "nothing erased\n")
+    assert "Traceback" not in result.out
+    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
 
 
 def test_forget_after_a_merge_erases_both_halves(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
