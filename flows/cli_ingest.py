@@ -119,13 +119,22 @@ def ingest(
     region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
-    results = [
-        ingest_file(
-            f, event, date=when, region=region, url=db, overrides=overrides,
-            roster=attendees,
-        )
-        for f in files
-    ]  # fmt: skip
+    results, refused = [], []
+    for f in files:
+        try:
+            results.append(ingest_file(
+                f, event, date=when, region=region, url=db, overrides=overrides,
+                roster=attendees,
+            ))  # fmt: skip
+        except InputError as exc:  # one bad file does not stop the others
+            if len(files) == 1:
+                raise
+            refused.append(exc)
+            results.append(IngestResult(file=f.name, status="failed", problems=[(0, str(exc))]))
+    if len(refused) == len(files):
+        for exc in refused:
+            say_error(str(exc))
+        raise typer.Exit(InputError.exit_code)
     matched = match_pending(db)
     out.print(_ingest_table(results))
     _print_problems(results)
@@ -133,6 +142,8 @@ def ingest(
         f"contacts: {matched.new_contacts} new, {matched.matched} matched "
         f"from {matched.sightings} new sightings"
     )
+    if refused:
+        raise typer.Exit(InputError.exit_code)
 
 
 @app.command()

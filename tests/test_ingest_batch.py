@@ -1,0 +1,33 @@
+"""`followup ingest A B C`: a file that cannot be read is refused, the others go on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import SAMPLES
+
+PDF = (
+    "error: bad.pdf: unknown format (a PDF document). followup reads vCard (.vcf), CSV and "
+    "XLSX exports; export the contacts in one of those formats\n"
+)
+
+
+def test_one_bad_file_does_not_stop_the_others(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n")
+    shutil.copy(SAMPLES / "Connections.csv", "Connections.csv")
+    result = cli("ingest", "bad.pdf", "Connections.csv", "--event", "Fair")
+    assert result.code == 2
+    assert result.err == PDF
+    assert "│ bad.pdf         │        │ failed   │    0 │" in result.out
+    assert "│ Connections.csv │ csv    │ ingested │   12 │       12 │" in result.out
+    assert result.out.endswith("contacts: 12 new, 0 matched from 12 new sightings\n")
+    again = cli("ingest", "Connections.csv", "--event", "Fair")
+    assert "Connections.csv: already ingested" in again.out
+
+
+def test_when_every_file_is_refused_each_says_why(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n")
+    result = cli("ingest", "bad.pdf", "nope.csv", "--event", "Fair")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == PDF + "error: nope.csv: no such file; check the path (ls .)\n"
