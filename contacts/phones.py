@@ -42,6 +42,21 @@ def _metadata(region: str) -> PhoneMetadata | None:
     return PhoneMetadata.metadata_for_region(region.upper())
 
 
+@lru_cache(maxsize=512)
+def _general_pattern(region: str) -> re.Pattern[str] | None:
+    meta = _metadata(region)
+    pattern = meta.general_desc.national_number_pattern if meta and meta.general_desc else None
+    return re.compile(pattern) if pattern else None
+
+
+def _plausible(national: str, region: str) -> bool:
+    """True when a national number fits the region's numbering plan as a whole (a US number
+    never starts with 0 or 1). Coarser than `is_valid_number`, which would refuse numbers
+    in ranges its metadata does not list yet; finer than a length check."""
+    pattern = _general_pattern(region)
+    return pattern is None or pattern.fullmatch(national) is not None
+
+
 def fast_e164(value: str, region: str = "") -> str | None:
     """E.164 for plain numbers from metadata alone, or None to let phonenumbers decide."""
     text = value.translate(_SEPARATORS)
@@ -71,6 +86,8 @@ def fast_e164(value: str, region: str = "") -> str | None:
         code = meta.country_code or 0
     if meta.general_desc is None or len(national) not in meta.general_desc.possible_length:
         return None
+    if not _plausible(national, meta.id):
+        return None
     return f"+{code}{national}"
 
 
@@ -81,6 +98,10 @@ def _parse(value: str, region: str) -> str | None:
         return None
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    home = phonenumbers.region_code_for_country_code(number.country_code)
+    if not _plausible(national, home):
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{e164};ext={number.extension}" if number.extension else e164

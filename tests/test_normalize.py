@@ -41,6 +41,9 @@ def test_normalize_email(value: str, expected: tuple[str, str] | None) -> None:
         ("+1 206 555 0117 x 7", "", "+12065550117;ext=7"),
         ("+1-800-FLOWERS", "", "+18003569377"),
         ("n/a", "US", None),
+        ("030 1234567", "US", None),  # a German trunk 0: no US number starts with 0
+        ("030 1234567", "DE", "+49301234567"),
+        ("+1 055 555 0142", "", None),  # no US area code starts with 0
     ],
 )
 def test_normalize_phone(value: str, region: str, expected: str | None) -> None:
