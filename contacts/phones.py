@@ -100,7 +100,7 @@ def _parse(value: str, region: str) -> str | None:
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     national = phonenumbers.national_significant_number(number)
-    home = phonenumbers.region_code_for_country_code(number.country_code)
+    home = phonenumbers.region_code_for_country_code(number.country_code or 0)
     if not _plausible(national, home):
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

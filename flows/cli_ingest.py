@@ -132,8 +132,8 @@ def ingest(
             refused.append(exc)
             results.append(IngestResult(file=f.name, status="failed", problems=[(0, str(exc))]))
     if len(refused) == len(files):
-        for exc in refused:
-            say_error(str(exc))
+        for problem in refused:
+            say_error(str(problem))
         raise typer.Exit(InputError.exit_code)
     matched = match_pending(db)
     out.print(_ingest_table(results))
