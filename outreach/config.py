@@ -34,7 +34,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("outbox", "data/outbox", "FOLLOWUP_OUTBOX", "Folder for .eml drafts"),
     Setting("templates", "templates", "FOLLOWUP_TEMPLATES", "Folder of Jinja2 templates"),
     Setting("defaults.sequence", "job-seeker", "FOLLOWUP_SEQUENCE", "Sequence for new events"),
-    Setting("defaults.region", "US", "FOLLOWUP_REGION", "Phone region when a number has no +"),
+    Setting(
+        "defaults.region",
+        "US",
+        "FOLLOWUP_REGION",
+        "Country whose time zone a recipient gets when neither the event nor their phone says"
+        " (reading phones uses --region or the event's region)",
+    ),
     Setting("defaults.timezone", "UTC", "FOLLOWUP_TIMEZONE", "Time zone of the sender"),
     Setting("sender.name", "", "FOLLOWUP_FROM_NAME", "Sender's display name"),
     Setting("sender.email", "", "FOLLOWUP_FROM", "Sender's address (From:)", email=True),
