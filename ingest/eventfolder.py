@@ -45,6 +45,11 @@ def export_files(folder: Path) -> list[Path]:
 def read_event_folder(folder: str | Path) -> EventFolder:
     """The event described by a folder: `event.toml` if present, else the folder's name."""
     path = Path(folder)
+    if path.is_file():
+        raise InputError(
+            f"{path}: is a file, not an event folder; put it in a folder with the event's "
+            f'other exports, or ingest it alone: followup ingest {path} --event "NAME"'
+        )
     if not path.is_dir():
         raise InputError(f"{path}: no such folder; pass a folder that holds the event's exports")
     meta: dict[str, object] = {}

@@ -31,3 +31,14 @@ def test_when_every_file_is_refused_each_says_why(project: Path, cli) -> None:  
     result = cli("ingest", "bad.pdf", "nope.csv", "--event", "Fair")
     assert (result.code, result.out) == (2, "")
     assert result.err == PDF + "error: nope.csv: no such file; check the path (ls .)\n"
+
+
+def test_run_on_a_file_says_it_is_a_file(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(SAMPLES / "Connections.csv", "Connections.csv")
+    result = cli("run", "Connections.csv")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: Connections.csv: is a file, not an event folder; put it in a folder with the "
+        "event's other exports, or ingest it alone: "
+        'followup ingest Connections.csv --event "NAME"\n'
+    )
