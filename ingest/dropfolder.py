@@ -187,7 +187,16 @@ def process_file(
         outcome.error = f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
         return outcome
     outcome.sequence = meta.sequence
+    _clear_old_note(failed_dir / slug / path.name)
     return _done(outcome, result, path, processed_dir / slug)
+
+
+def _clear_old_note(failed: Path) -> None:
+    """A file moved back from failed/ and now read: its old error note goes (the failed copy
+    itself is gone, it is the file just read)."""
+    note = Path(f"{failed}{ERROR_SUFFIX}")
+    if note.exists() and not failed.exists():
+        note.unlink()
 
 
 def _done(outcome: FileOutcome, result: IngestResult, path: Path, folder: Path) -> FileOutcome:

@@ -182,6 +182,24 @@ def test_a_bad_event_toml_fails_its_files_with_the_fix(tmp_path: Path, db_url: s
     ]
 
 
+def test_a_file_moved_back_after_the_fix_loses_its_old_error_note(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path, "Connections.csv", event_toml=False)
+    (inbox / "spring-fair" / "event.toml").write_text('date = "12/03/2026"\n')
+    run_pass(inbox, db_url, settle=0)
+    failed = tmp_path / "data" / "failed" / "spring-fair"
+    assert sorted(p.name for p in failed.iterdir()) == [
+        "Connections.csv",
+        "Connections.csv.error.txt",
+    ]
+    (inbox / "spring-fair" / "event.toml").write_text('date = "2026-03-12"\n')
+    shutil.move(failed / "Connections.csv", inbox / "spring-fair" / "Connections.csv")
+    result = run_pass(inbox, db_url, settle=0)
+    assert statuses(result) == [("spring-fair/Connections.csv", "ingested", 12)]
+    assert list(failed.iterdir()) == []
+
+
 def test_a_pass_skips_while_another_holds_the_lock(tmp_path: Path, db_url: str) -> None:
     inbox = make_inbox(tmp_path, "Connections.csv")
     with named_lock(LOCK_NAME, db_url) as mine:
