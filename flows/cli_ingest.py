@@ -169,11 +169,12 @@ def run(
     """
     from flows.post_event import post_event
     from ingest.eventfolder import read_event_folder
+    from ingest.registered import with_registration
 
     if event is not None:
         event = check_event_name(event)
     overrides = _parse_maps(map_)
-    info = read_event_folder(folder)
+    info = with_registration(read_event_folder(folder), db)
     if not info.files:
         raise InputError(
             f"{folder}: no export files found; put the .csv/.vcf/.xlsx exports "

@@ -32,7 +32,7 @@ from flows.summary import FileRow, RunSummary, publish, publish_funnel
 from ingest.dropfolder import LOCK_NAME
 from ingest.eventfolder import read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
-from ingest.registered import DueEvent, due_events
+from ingest.registered import DueEvent, due_events, with_registration
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
 from outreach.report import FunnelRow, funnel
@@ -186,7 +186,7 @@ def post_event(
     `column_map`: column name -> field, as `--map` (added to `event.toml`'s `map`; wins).
     """
     logger = get_run_logger()
-    info = read_event_folder(folder) if folder else None
+    info = with_registration(read_event_folder(folder), db) if folder else None
     if info is not None:
         event, date = event or info.name, date or info.date
         region, sequence = region or info.region, sequence or info.sequence

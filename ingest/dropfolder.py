@@ -20,6 +20,7 @@ from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
 from ingest.eventfolder import IGNORED, read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
+from ingest.registered import with_registration
 
 LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
 ERROR_SUFFIX = ".error.txt"
@@ -166,7 +167,7 @@ def process_file(
             outcome.status = "waiting"
             outcome.error = f"still being written after {max_wait:.0f} s; next pass"
             return outcome
-        meta = read_event_folder(path.parent)
+        meta = with_registration(read_event_folder(path.parent), url)
         roster = load_roster(meta.roster) if meta.roster else None
         record_event(meta, url)
         result = ingest_file(

@@ -28,6 +28,7 @@ class EventFolder:
     roster: str = ""
     map: dict[str, str] = field(default_factory=dict)  # column -> field, as --map
     files: list[Path] = field(default_factory=list)
+    named: bool = False  # the name comes from event.toml, not from the folder's name
 
 
 def export_files(folder: Path) -> list[Path]:
@@ -76,6 +77,7 @@ def read_event_folder(folder: str | Path) -> EventFolder:
         roster=str(path / roster) if roster else "",
         map=read_map(meta.get("map"), meta_file),
         files=files,
+        named=name is not None,
     )
 
 

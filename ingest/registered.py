@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contacts.events import ingested_digests, list_events
 from contacts.store import session_scope
-from ingest.eventfolder import read_event_folder
+from ingest.eventfolder import EventFolder, read_event_folder
 
 
 @dataclass
@@ -72,3 +72,25 @@ def due_events(url: str | None = None, now: dt.datetime | None = None) -> list[D
         if new:
             due.append(DueEvent(name, slug, folder, sequence, new, info.roster))
     return due
+
+
+def with_registration(info: EventFolder, url: str | None = None) -> EventFolder:
+    """A folder without a name in event.toml that an event was registered for (`followup
+    events add NAME --folder DIR`) is that event: its name, and its date, region, time zone
+    and sequence where event.toml gives none."""
+    if info.named:
+        return info
+    target = info.folder.resolve()
+    with session_scope(url) as session:
+        for e in list_events(session):
+            if e.folder and Path(e.folder).resolve() == target:
+                return replace(
+                    info,
+                    name=e.name,
+                    date=info.date or e.date,
+                    region=info.region or e.region,
+                    timezone=info.timezone or e.timezone,
+                    sequence=info.sequence or e.sequence,
+                    named=True,
+                )
+    return info

@@ -98,3 +98,28 @@ def test_post_event_reads_a_folder_and_its_event_toml(project: Path, db_url: str
         "Connections.csv", "business-cards.vcf", "fair-scans.csv"
     ]  # fmt: skip
     assert result.plan.drafted == 25
+
+
+def test_run_on_a_registered_folder_is_that_event(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    import sqlalchemy as sa
+
+    from contacts.model import Enrollment, Event
+    from contacts.store import session_scope
+
+    copy_exports(Path("exports/spring"))
+    assert cli(
+        "events", "add", "Spring Career Fair 2026", "--date", "2026-03-12",
+        "--folder", "exports/spring", "--sequence", "recruiter",
+    ).code == 0  # fmt: skip
+    result = cli("run", "exports/spring")
+    assert result.code == 0, result.err
+    assert "Post-event run: Spring Career Fair 2026" in result.out
+    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
+        events = session.scalars(sa.select(Event)).all()
+        assert [(e.name, e.date, e.sequence) for e in events] == [
+            ("Spring Career Fair 2026", dt.date(2026, 3, 12), "recruiter")
+        ]
+        sequences = set(session.scalars(sa.select(Enrollment.sequence)))
+        assert sequences == {"recruiter"}
