@@ -14,7 +14,7 @@ import typer
 from contacts.checks import check_event_name, check_region, check_timezone
 from contacts.events import list_events, parse_date, register_event
 from contacts.store import session_scope
-from flows.cliapp import ConfigOption, DbOption, app, out, say_error
+from flows.cliapp import ConfigOption, DbOption, app, err, out, say_error
 from outreach.config import load_config
 from outreach.sequences import get_sequence
 
@@ -75,7 +75,9 @@ def _print_pass(run) -> bool:  # type: ignore[no-untyped-def]
     if not run.result.files:
         out.print("no new files")
     for f in run.result.files:
-        if f.error and f.status in ("failed", "retry", "waiting"):
+        if f.error and f.status == "waiting":  # normal: the next pass takes it
+            err.print(f"note: {f.file}: {f.error}", markup=False, highlight=False)
+        elif f.error and f.status in ("failed", "retry"):
             say_error(f"{f.file}: {f.error}" if f.status != "failed" else f.error)
     for reason in run.failures:
         say_error(reason)
