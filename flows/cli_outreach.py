@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from contacts.errors import InputError
-from contacts.model import Contact
+from contacts.book import find_contact
 from contacts.stoprules import set_status, suppress_list
 from contacts.store import session_scope
 from flows.cliapp import DbOption, app, contacts_app, out
@@ -57,15 +57,13 @@ def suppress_command(
 
 @contacts_app.command("replied")
 def contacts_replied(
-    contact_id: Annotated[int, typer.Argument(help="Contact id (from `contacts list`).")],
+    ref: Annotated[str, typer.Argument(help="Contact id or one of their email addresses.")],
     note: Annotated[str, typer.Option(help="What they said (kept in the log).")] = "",
     db: DbOption = None,
 ) -> None:
     """Record that a contact replied: every pending message to them is cancelled."""
     with session_scope(db) as session:
-        contact = session.get(Contact, contact_id)
-        if contact is None:
-            raise InputError(f"no contact {contact_id}; `followup contacts list` shows the ids")
-        cancelled = set_status(session, contact_id, "replied", note)
+        contact = find_contact(session, ref)
+        cancelled = set_status(session, contact.id, "replied", note)
         name = contact.full_name
     out.print(f"{name} replied; cancelled {cancelled} pending messages", markup=False)
