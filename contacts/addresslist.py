@@ -38,12 +38,10 @@ def _email_columns(first: str) -> tuple[str, list[int]] | None:
     column (`email`, `Email Address`, `E-mail 1 - Value`), else None."""
     if "@" in first:
         return None
-    for delimiter in _DELIMITERS:
-        cells = next(csv.reader([first], delimiter=delimiter))
-        columns = [i for i, cell in enumerate(cells) if "mail" in cell.lower()]
-        if columns:
-            return delimiter, columns
-    return None
+    delimiter = max(_DELIMITERS, key=first.count)  # the one that splits the header most
+    cells = next(csv.reader([first], delimiter=delimiter), [])
+    columns = [i for i, cell in enumerate(cells) if "mail" in cell.lower()]
+    return (delimiter, columns) if columns else None
 
 
 def read_address_list(path: Path) -> AddressList:
