@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from contacts.errors import InputError
+from contacts.errors import InputError, SendError
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
 from outreach import outbox
@@ -181,7 +181,7 @@ def outbox_send(
     config: ConfigOption = None,
 ) -> None:
     """Send approved messages whose time has come (a dry run unless --send)."""
-    from outreach.sending import send_due
+    from outreach.sending import problem_lines, send_due
 
     result = send_due(load_config(config), url=db, send=send, ignore_window=ignore_window)
     for path in result.files:
@@ -189,6 +189,14 @@ def outbox_send(
     verb = "sent" if send else "dry run (not sent), .eml written"
     out.print(
         f"{verb}: {result.sent if send else result.dry_run}; failed {result.failed}, "
-        f"deferred {result.deferred}, waiting {result.waiting}, over the daily cap "
-        f"{result.capped}, cancelled {result.cancelled}, reconciled {result.reconciled}"
+        f"deferred {result.deferred}, waiting {result.waiting}, not due yet {result.not_due}, "
+        f"over the daily cap {result.capped}, cancelled {result.cancelled}, "
+        f"reconciled {result.reconciled}"
     )
+    problems = problem_lines(result)
+    # Nothing could be delivered (the server is unreachable): the deferral is the error.
+    fatal = problems.pop() if result.unreachable else ""
+    for line in problems:
+        err.print(line, markup=False, highlight=False)
+    if fatal:
+        raise SendError(f"nothing sent: {fatal}")

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from contacts.addresslist import AddressList, read_address_list
+from contacts.book import find_contact
 from contacts.errors import InputError
-from contacts.model import Contact
 from contacts.stoprules import set_status, suppress_list
 from contacts.store import session_scope
-from flows.cliapp import DbOption, app, contacts_app, out
+from flows.cliapp import DbOption, app, contacts_app, err, out
 
 REASONS = ("manual", "unsubscribed", "bounced", "complaint")
-_ADDRESS = re.compile(r"[^\s,;<>\"']+@[^\s,;<>\"']+")
-
-
-def read_list(path: Path) -> list[str]:
-    """Every address in a file: one per line, or a CSV/export with an email column."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
-    found = _ADDRESS.findall(text)
-    if not found:
-        raise InputError(f"{path}: no email address found; put one address on each line")
-    return found
 
 
 @app.command("suppress")
@@ -44,28 +31,36 @@ def suppress_command(
     """Add addresses to the suppression list; pending messages to them are cancelled."""
     if reason not in REASONS:
         raise InputError(f"--reason {reason!r}: use one of {', '.join(REASONS)}")
-    addresses = list(emails or []) + (read_list(file) if file else [])
-    if not addresses:
-        raise InputError("give an address or --file FILE")
-    bad = [a for a in addresses if "@" not in a]
+    bad = [a for a in emails or [] if "@" not in a]
     if bad:
         raise InputError(f"{bad[0]!r} is not an email address")
+    listed = read_address_list(file) if file else AddressList()
+    addresses = list(emails or []) + listed.addresses
+    if not addresses and not listed.skipped:
+        raise InputError("give an address or --file FILE")
     with session_scope(db) as session:
         added = suppress_list(session, addresses, reason)
     out.print(f"suppressed {added} new, {len(addresses) - added} already on the list")
+    # The good rows are on the list; each bad one is named, and the exit code says so.
+    for line in listed.skipped:
+        err.print(line, markup=False, highlight=False)
+    if listed.skipped:
+        count = len(listed.skipped)
+        raise InputError(
+            f"{file}: {count} row{'s' if count > 1 else ''} skipped (named above); fix "
+            "and import the file again (addresses already on the list are kept once)"
+        )
 
 
 @contacts_app.command("replied")
 def contacts_replied(
-    contact_id: Annotated[int, typer.Argument(help="Contact id (from `contacts list`).")],
+    ref: Annotated[str, typer.Argument(help="Contact id or one of their email addresses.")],
     note: Annotated[str, typer.Option(help="What they said (kept in the log).")] = "",
     db: DbOption = None,
 ) -> None:
     """Record that a contact replied: every pending message to them is cancelled."""
     with session_scope(db) as session:
-        contact = session.get(Contact, contact_id)
-        if contact is None:
-            raise InputError(f"no contact {contact_id}; `followup contacts list` shows the ids")
-        cancelled = set_status(session, contact_id, "replied", note)
+        contact = find_contact(session, ref)
+        cancelled = set_status(session, contact.id, "replied", note)
         name = contact.full_name
     out.print(f"{name} replied; cancelled {cancelled} pending messages", markup=False)

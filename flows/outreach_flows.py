@@ -18,7 +18,7 @@ from flows.post_event import IO_RETRIES, IO_RETRY_DELAY, funnel_task, retry_on_i
 from flows.summary import RunSummary, publish, publish_funnel
 from outreach.config import load_config
 from outreach.planner import PlanResult, plan_due
-from outreach.sending import SendResult
+from outreach.sending import SendResult, problem_lines
 from outreach.sending import send_due as send_due_now
 
 
@@ -66,8 +66,10 @@ def send_due(
     summary = RunSummary(title="send-due", sent=result.sent)
     if result.failed:
         summary.failures.append(f"{result.failed} message(s) failed: see `followup outbox list`")
+    summary.failures.extend(problem_lines(result))
     summary.notes.append(
-        f"dry run {result.dry_run}, waiting {result.waiting}, over the daily cap "
+        f"dry run {result.dry_run}, waiting {result.waiting}, not due yet {result.not_due}, "
+        "over the daily cap "
         f"{result.capped}, deferred {result.deferred}, cancelled {result.cancelled}, "
         f"failed {result.failed}, reconciled after a crash {result.reconciled}"
     )

@@ -28,8 +28,10 @@ class Setting:
     minimum: float | None = None  # numbers: the smallest value that makes sense
     maximum: float | None = None
     email: bool = False  # an address, checked with email-validator (syntax only)
+    choices: tuple[str, ...] = ()  # the only values allowed (compared lower-cased)
 
 
+SECURITY_CHOICES = ("none", "starttls", "ssl")
 SETTINGS: tuple[Setting, ...] = (
     Setting("outbox", "data/outbox", "FOLLOWUP_OUTBOX", "Folder for .eml drafts"),
     Setting("templates", "templates", "FOLLOWUP_TEMPLATES", "Folder of Jinja2 templates"),
@@ -55,7 +57,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp.port", 587, "FOLLOWUP_SMTP_PORT", "SMTP port", minimum=1, maximum=65535),
     Setting("smtp.user", "", "FOLLOWUP_SMTP_USER", "SMTP user (empty: no login)"),
     Setting("smtp.password", "", "FOLLOWUP_SMTP_PASSWORD", "SMTP password (environment only)"),
-    Setting("smtp.security", "starttls", "FOLLOWUP_SMTP_SECURITY", "none, starttls or ssl"),
+    Setting(
+        "smtp.security",
+        "starttls",
+        "FOLLOWUP_SMTP_SECURITY",
+        "none, starttls or ssl",
+        choices=SECURITY_CHOICES,
+    ),
     Setting("smtp.timeout", 30, "FOLLOWUP_SMTP_TIMEOUT", "Seconds before an SMTP call gives up", 1),
     Setting(
         "smtp.ca_file", "", "FOLLOWUP_SMTP_CA_FILE", "Extra CA certificate (PEM) to trust for TLS"
@@ -81,7 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("imap.user", "", "FOLLOWUP_IMAP_USER", "IMAP login, usually your address"),
     Setting("imap.password", "", "FOLLOWUP_IMAP_PASSWORD", "IMAP password (environment only)"),
-    Setting("imap.security", "ssl", "FOLLOWUP_IMAP_SECURITY", "none, starttls or ssl"),
+    Setting(
+        "imap.security",
+        "ssl",
+        "FOLLOWUP_IMAP_SECURITY",
+        "none, starttls or ssl",
+        choices=SECURITY_CHOICES,
+    ),
     Setting(
         "imap.cafile",
         "",
@@ -238,6 +252,12 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
             bounds = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
             raise source.error(value, f"must be {bounds}")
         return number
+    if setting.choices:
+        choice = str(value).strip().lower()
+        if choice not in setting.choices:
+            *first, last = setting.choices
+            raise source.error(value, f"must be {', '.join(first)} or {last}")
+        return choice
     if setting.email and str(value).strip():
         try:
             validate_email(str(value).strip(), check_deliverability=False)
@@ -252,7 +272,7 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
 def load_config(explicit: str | Path | None = None) -> Config:
     """Read the configuration file (if any) and apply environment overrides.
 
-    Every value is checked here (type, range, address syntax); an error names the setting,
+    Every value is checked here (type, range, choice, address syntax); an error names the setting,
     where the bad value came from (the environment variable or the file) and the fix, e.g.
     `FOLLOWUP_DAILY_CAP='-3': send.daily_cap must be at least 0; fix or unset ...`.
     """

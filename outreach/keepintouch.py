@@ -29,6 +29,7 @@ from outreach.config import Config
 from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
 from outreach.staging import stage_message
+from outreach.timing import Window, first_opening
 
 SEQUENCE = KEEP_IN_TOUCH
 UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -160,9 +161,6 @@ def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     return sorted(reminders, key=lambda r: (r.due_on, r.contact_id))
 
 
-CHECK_IN_TIME = dt.time(9)  # a check-in falls due at 09:00 on its day; sending applies windows
-
-
 def _latest_sighting(session: Session, contact_id: int) -> SightingRow:
     return session.scalars(
         sa.select(SightingRow)
@@ -176,6 +174,7 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
     base = get_sequence(config, SEQUENCE)
     stage = base.stages[0]
     outbox = private_dir(Path(config.get("outbox")))
+    window = Window.parse(str(config.get("send.window")))
     drafted = []
     with session_scope(url) as session:
         for reminder in due_reminders(session, today):
@@ -210,7 +209,9 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
             ).first()
             message = stage_message(enrollment, rounds, 0, config, previous)
             message.enrollment = enrollment
-            message.due_at = dt.datetime.combine(today, CHECK_IN_TIME)
+            # Due like any stage: the window's opening in the recipient's zone, on `today`
+            # or the next business day.
+            message.due_at = first_opening(today, message.timezone, window, config.holidays)
             session.add(message)
             session.flush()
             if message.state == "drafted":

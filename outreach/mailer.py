@@ -33,6 +33,7 @@ from contacts.errors import SendError
 from outreach.config import Config
 
 SECURITY = ("none", "starttls", "ssl")
+_CHECK = "check FOLLOWUP_SMTP_HOST, FOLLOWUP_SMTP_PORT and FOLLOWUP_SMTP_SECURITY"
 
 
 @dataclass(frozen=True)
@@ -179,8 +180,19 @@ class Mailer:
                 f"{where}: {exc}; set smtp.security (FOLLOWUP_SMTP_SECURITY) to what the "
                 "server offers"
             ) from exc
+        except ssl.SSLError as exc:
+            if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):  # cut off: retry
+                raise _Transient(f"{where}: TLS connection cut off ({exc}); {_CHECK}") from exc
+            # A plain server on an ssl port (or the reverse): retrying cannot help.
+            raise SendError(
+                f"{where}: TLS handshake failed ({exc.reason or exc}); set smtp.security "
+                "(FOLLOWUP_SMTP_SECURITY) to what the port speaks: ssl on 465, starttls on "
+                "587, none on a local test server"
+            ) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise _Transient(f"{where}: cannot connect ({exc or type(exc).__name__})") from exc
+            raise _Transient(
+                f"{where}: cannot connect ({exc or type(exc).__name__}); {_CHECK}"
+            ) from exc
         self._yag = yag
         return yag.smtp
 

@@ -31,8 +31,21 @@ class Sender:
             "key": self.key,
             "name": self.name,
             "email": self.email,
-            "signature": self.signature,
+            "signature": signature_block(self.signature, self.name),
         }
+
+
+def signature_block(signature: str, name: str) -> str:
+    """The signature as it goes under `-- `: without a first line that only repeats the
+    sender's name (every template's sign-off already ends with it).
+
+    Example: signature_block("Priya Sharma\nBellows College", "Priya Sharma") ->
+    "Bellows College".
+    """
+    lines = signature.strip("\n").splitlines()
+    if lines and name.strip() and _fold(lines[0]) == _fold(name):
+        lines = lines[1:]
+    return "\n".join(lines).strip("\n")
 
 
 def _fold(text: str) -> str:

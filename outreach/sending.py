@@ -44,12 +44,46 @@ class SendResult:
     dry_run: int = 0  # .eml written instead of sending
     failed: int = 0
     deferred: int = 0  # transient trouble: still approved, tried again next run
-    waiting: int = 0  # not yet: outside the window, or the previous stage is too recent
+    waiting: int = 0  # due, but held: outside the window, or the previous stage too recent
+    not_due: int = 0  # approved, due later (a later stage drafted ahead, a check-in)
     capped: int = 0  # over the daily cap: next run
     cancelled: int = 0  # a stop rule or the suppression list caught it at send time
     reconciled: int = 0  # left in 'sending' by a crash: marked failed, not re-sent
     files: list[str] = field(default_factory=list)
     held: list[tuple[int, str]] = field(default_factory=list)  # (message id, why it waits)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (id, state, reason)
+    untried: int = 0  # due, but not tried: the server stayed unavailable, so the run stopped
+
+    @property
+    def unreachable(self) -> bool:
+        """Nothing went out because the server could not be reached or stayed unavailable."""
+        return self.sent == 0 and self.deferred > 0
+
+
+def problem_lines(result: SendResult) -> list[str]:
+    """One line per reason messages failed or were deferred (failed first, deferred last).
+
+    Example: `deferred message 3: SMTP mail.example:587 (starttls): cannot connect
+    ([Errno 111] Connection refused); check ...; 17 more due messages wait for the next run`.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for message_id, state, reason in result.problems:
+        groups.setdefault((state, reason), []).append(message_id)
+    lines = []
+    for state in ("failed", "deferred"):
+        for (kind, reason), ids in groups.items():
+            if kind != state:
+                continue
+            which = (
+                f"message {ids[0]}"
+                if len(ids) == 1
+                else f"{len(ids)} messages ({', '.join(map(str, ids))})"
+            )
+            line = f"{state} {which}: {reason}"
+            if state == "deferred" and result.untried:
+                line += f"; {result.untried} more due messages wait for the next run"
+            lines.append(line)
+    return lines
 
 
 def stale_after(config: Config) -> dt.timedelta:
@@ -150,15 +184,22 @@ def _record(url: str | None, message_id: int, status: str, detail: str, now: dt.
                 suppress(session, message.to_addr, "bounced")
 
 
-def _candidates(url: str | None, now: dt.datetime) -> list[int]:
+def _candidates(url: str | None, now: dt.datetime) -> tuple[list[int], int]:
+    """The approved messages due by `now`, oldest first, and how many are due later."""
     with session_scope(url) as session:
-        return list(
+        due = list(
             session.scalars(
                 sa.select(Message.id)
                 .where(Message.state == "approved", Message.due_at <= now)
                 .order_by(Message.due_at, Message.id)
             )
         )
+        later = session.scalar(
+            sa.select(sa.func.count(Message.id)).where(
+                Message.state == "approved", Message.due_at > now
+            )
+        )
+        return due, int(later or 0)
 
 
 def sent_in_last_day(session: Session, now: dt.datetime) -> int:
@@ -194,8 +235,9 @@ def send_due(
     hol = config.holidays
     with session_scope(url) as session:
         result.reconciled = reconcile(session, config, now) if send else 0
+    candidates, result.not_due = _candidates(url, now)
     try:
-        for message_id in _candidates(url, now):
+        for done, message_id in enumerate(candidates, start=1):
             with session_scope(url) as session:
                 message = session.get_one(Message, message_id)
                 stop = _stop_reason(session, message)
@@ -244,9 +286,13 @@ def send_due(
                 result.sent += 1
             elif delivery.status == "deferred":
                 result.deferred += 1
-                break  # the server is unavailable: the rest stay approved for the next run
+                result.problems.append((message_id, "deferred", delivery.detail))
+                # The server is unavailable: the rest stay approved for the next run.
+                result.untried = len(candidates) - done
+                break
             else:
                 result.failed += 1
+                result.problems.append((message_id, "failed", delivery.detail))
     finally:
         if mailer is not None:
             mailer.close()

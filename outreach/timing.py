@@ -111,6 +111,19 @@ def due_at(
     return to_utc(dt.datetime.combine(day, window.start), zone_name)
 
 
+def first_opening(
+    day: dt.date, zone_name: str, window: Window, holidays: Iterable[dt.date] = ()
+) -> dt.datetime:
+    """The window's opening on `day` in the recipient's zone (naive UTC), or on the next
+    business day when `day` is not one.
+
+    Example: Saturday 2026-05-02 in America/New_York, 09:00-17:00 -> 2026-05-04 13:00.
+    """
+    if not is_business_day(day, holidays):
+        day = add_business_days(day, 1, holidays)
+    return to_utc(dt.datetime.combine(day, window.start), zone_name)
+
+
 def in_window(
     now: dt.datetime, zone_name: str, window: Window, holidays: Iterable[dt.date] = ()
 ) -> bool:

@@ -111,7 +111,7 @@ def test_today_lists_and_drafts_check_ins_into_the_outbox(project: Path, cli) ->
             "drafted",
             MARIA,
         )
-        assert message.due_at == dt.datetime(2026, 6, 11, 9)
+        assert message.due_at == dt.datetime(2026, 6, 11, 13)  # 09:00 in New York
         assert message.subject == "How are things at Northwind Analytics?"
         assert message.body_text.startswith("Hi Maria,\n\nIt's been a while since we last wrote")
         path = Path(message.eml_path)

@@ -210,5 +210,7 @@ def test_settings_come_from_the_environment_and_never_a_file(
         load_config(path)
     monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "tls")
     path.write_text("")
-    with pytest.raises(SendError, match="smtp.security = 'tls': use none, starttls or ssl"):
-        SmtpSettings.from_config(load_config(path))
+    with pytest.raises(
+        ConfigError, match="^FOLLOWUP_SMTP_SECURITY='tls': smtp.security must be none, starttls"
+    ):
+        load_config(path)  # checked when read, before any SMTP setting is used

@@ -71,8 +71,8 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
 
     dry = cli("outbox", "send", "--ignore-window")
     assert dry.out.splitlines()[-1] == (
-        "dry run (not sent), .eml written: 16; failed 0, deferred 0, waiting 0, over the daily "
-        "cap 0, cancelled 0, reconciled 0"
+        "dry run (not sent), .eml written: 16; failed 0, deferred 0, waiting 0, not due yet 0, "
+        "over the daily cap 0, cancelled 0, reconciled 0"
     )
     recorder = Recorder()
     with smtp_server(recorder) as port:
@@ -82,7 +82,8 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
         sent = cli("outbox", "send", "--send", "--ignore-window")
         twice = cli("outbox", "send", "--send", "--ignore-window")
     assert sent.out.strip().endswith(
-        "sent: 16; failed 0, deferred 0, waiting 0, over the daily cap 0, cancelled 0, reconciled 0"
+        "sent: 16; failed 0, deferred 0, waiting 0, not due yet 0, over the daily cap 0, "
+        "cancelled 0, reconciled 0"
     )
     assert twice.out.strip().startswith("sent: 0;")
     assert len(recorder.messages) == 16

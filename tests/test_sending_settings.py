@@ -129,8 +129,9 @@ def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-unty
         monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "bogus")
         result = cli("outbox", "send", "--send", "--ignore-window")
     assert (result.code, result.err) == (
-        5,
-        "error: smtp.security = 'bogus': use none, starttls or ssl\n",
+        3,
+        "error: FOLLOWUP_SMTP_SECURITY='bogus': smtp.security must be none, starttls or ssl; "
+        "fix or unset FOLLOWUP_SMTP_SECURITY (default starttls)\n",
     )
     assert recorder.sessions == 0
     assert set(by_state(db_url)) == {"approved"}

@@ -94,8 +94,10 @@ def test_imap_settings_are_checked(project: Path, cli, monkeypatch: pytest.Monke
     result = cli("outbox", "sync")
     assert (result.code, result.err) == (
         3,
-        "error: FOLLOWUP_IMAP_SECURITY='tls': use one of none, starttls or ssl\n",
+        "error: FOLLOWUP_IMAP_SECURITY='tls': imap.security must be none, starttls or ssl; "
+        "fix or unset FOLLOWUP_IMAP_SECURITY (default ssl)\n",
     )
+    monkeypatch.delenv("FOLLOWUP_IMAP_SECURITY")
     monkeypatch.setenv("FOLLOWUP_IMAP_MARK_SEEN", "maybe")
     result = cli("outbox", "sync")
     assert (result.code, result.err) == (
