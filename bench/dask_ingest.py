@@ -11,17 +11,15 @@ scheduler for that case too or run the script where the files are shared.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.flows import write_fair  # noqa: E402
+from bench.flows import flow_workdir, write_fair  # noqa: E402
 
 
 def main() -> None:
@@ -30,12 +28,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=500, help="badge scans per file")
     parser.add_argument("--address", default="", help="an existing Dask scheduler")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="followup-dask-"))
-    os.environ["PREFECT_HOME"] = str(work / "prefect-home")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    shutil.copy(ROOT / "followup.toml", work / "followup.toml")
-    shutil.copytree(ROOT / "templates", work / "templates")
-    os.chdir(work)
+    work = flow_workdir("followup-dask-")
     import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 
     try:

@@ -108,17 +108,24 @@ def timed(fn, files: list[str], url: str) -> tuple[float, tuple[int, int]]:  # t
     return time.perf_counter() - start, counts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="warm runs of each kind")
-    parser.add_argument("--people", type=int, default=500, help="badge scans in the fair")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="followup-bench-"))
+def flow_workdir(prefix: str) -> Path:
+    """A fresh project folder to run flows in (its own Prefect home, the shipped config and
+    templates), made the current folder. Call before Prefect is imported."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["PREFECT_HOME"] = str(work / "prefect-home")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     shutil.copy(ROOT / "followup.toml", work / "followup.toml")
     shutil.copytree(ROOT / "templates", work / "templates")
     os.chdir(work)
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="warm runs of each kind")
+    parser.add_argument("--people", type=int, default=500, help="badge scans in the fair")
+    args = parser.parse_args()
+    work = flow_workdir("followup-bench-")
     sys.path.insert(0, str(ROOT))
     import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 
