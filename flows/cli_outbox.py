@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.table import Table
@@ -74,6 +76,15 @@ def outbox_list(
     out.print(table)
 
 
+def _local_due(due_utc: dt.datetime, zone_name: str) -> str:
+    """'2026-03-13 09:00 EDT (13:00 UTC, recipient's zone America/New_York)'."""
+    try:
+        local = due_utc.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone_name or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{due_utc:%Y-%m-%d %H:%M} UTC (recipient's zone {zone_name})"
+    return f"{local:%Y-%m-%d %H:%M %Z} ({due_utc:%H:%M} UTC, recipient's zone {zone_name or 'UTC'})"
+
+
 @outbox_app.command("show")
 def outbox_show(
     message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
@@ -91,9 +102,7 @@ def outbox_show(
         lines = [
             f"Message {m.id}: {m.enrollment.sequence} stage {m.stage_index + 1} ({m.stage})",
             f"State: {m.state}" + (f" ({m.reason})" if m.reason else ""),
-            f"Due: {m.due_at:%Y-%m-%d %H:%M} UTC (recipient's zone {m.timezone})"
-            if m.due_at
-            else "Due: -",
+            f"Due: {_local_due(m.due_at, m.timezone)}" if m.due_at else "Due: -",
             f"From: {m.from_name} <{m.from_addr}>",
             f"To: {m.to_name} <{m.to_addr}>",
             f"Subject: {m.subject}",

@@ -44,7 +44,7 @@ def test_check_in_due_at_the_windows_opening_on_the_next_business_day(  # type: 
         dt.datetime(2027, 5, 31, 13, 0),
     )
     shown = cli("outbox", "show", str(message.id))
-    assert "Due: 2027-05-31 13:00 UTC (recipient's zone America/New_York)" in shown.out
+    assert "Due: 2027-05-31 09:00 EDT (13:00 UTC, recipient's zone America/New_York)" in shown.out
 
 
 def test_first_opening() -> None:

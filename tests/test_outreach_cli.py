@@ -32,7 +32,7 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
     assert shown.out.splitlines()[:3] == [
         "Message 1: job-seeker stage 1 (thank-you)",
         "State: drafted",
-        "Due: 2026-03-13 13:00 UTC (recipient's zone America/New_York)",
+        "Due: 2026-03-13 09:00 EDT (13:00 UTC, recipient's zone America/New_York)",
     ]
     assert "Hi Maria,\n" in shown.out
     assert cli("outbox", "show", "1", "--body").out.startswith("Hi Maria,\n\nThank you")
