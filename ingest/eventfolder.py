@@ -61,6 +61,11 @@ def read_event_folder(folder: str | Path) -> EventFolder:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{meta_file}: not valid TOML ({exc}); fix that line") from exc
     roster = str(meta.get("roster", ""))
+    if roster and not (path / roster).is_file():
+        raise InputError(
+            f"{meta_file} roster: {roster!r} is not in {path}; put the organiser's attendee "
+            "list there or remove the roster line"
+        )
     files = [p for p in export_files(path) if p.name != roster]
     name = meta.get("name")
     return EventFolder(

@@ -42,3 +42,15 @@ def test_run_on_a_file_says_it_is_a_file(project: Path, cli) -> None:  # type: i
         "event's other exports, or ingest it alone: "
         'followup ingest Connections.csv --event "NAME"\n'
     )
+
+
+def test_an_event_toml_naming_a_missing_roster_is_one_line(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("spring").mkdir()
+    shutil.copy(SAMPLES / "Connections.csv", "spring/Connections.csv")
+    Path("spring/event.toml").write_text('name = "Spring"\nroster = "attendees.csv"\n')
+    result = cli("run", "spring")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: spring/event.toml roster: 'attendees.csv' is not in spring; put the "
+        "organiser's attendee list there or remove the roster line\n"
+    )
