@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from contacts.errors import StoreError
@@ -68,7 +68,14 @@ def engine_for(url: str | None = None) -> Engine:
         ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            _prepare_sqlite_file(parsed)
+            try:
+                _prepare_sqlite_file(parsed)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot open the database {resolved}: cannot create {parsed.database} "
+                    f"({exc.strerror or exc}); set FOLLOWUP_DB or --db to a file in a folder "
+                    "you can write to"
+                ) from exc
             engine = sa.create_engine(parsed, connect_args={"timeout": 30})
             sa_event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -81,10 +88,16 @@ def engine_for(url: str | None = None) -> Engine:
         ) from exc
     try:
         ensure_schema(engine)
-    except OperationalError as exc:
+    except (OperationalError, DatabaseError) as exc:
+        hint = (
+            "Check FOLLOWUP_DB / --db: it must be a SQLite file you can write to, in a "
+            "folder you can write to"
+            if parsed.get_backend_name() == "sqlite"
+            else "Check FOLLOWUP_DB / --db and that the server is running"
+        )
         raise StoreError(
             f"cannot open the database {parsed.render_as_string(hide_password=True)}: "
-            f"{exc.orig}. Check FOLLOWUP_DB / --db and that the server is running."
+            f"{getattr(exc, 'orig', exc)}. {hint}."
         ) from exc
     _engines[resolved] = engine
     return engine

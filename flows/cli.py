@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except _ABORTS:
         err.print("aborted")
         return 130
+    except OverflowError:  # an id beyond what the database stores (e.g. 99999999999999999999)
+        say_error("that number is too large to be an id; use an id shown by a list command")
+        return 2
     return result if isinstance(result, int) else 0
 
 

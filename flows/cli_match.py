@@ -12,7 +12,7 @@ from contacts.model import Contact, MatchDecision
 from contacts.review import ACTIONS, decide, open_reviews, why
 from contacts.store import session_scope
 from contacts.unmerge import unmerge
-from flows.cliapp import DbOption, app, contacts_app, out
+from flows.cliapp import MAX_ID, DbOption, app, contacts_app, out
 
 SHORT = {"m": "merge", "k": "keep-separate", "s": "skip"}
 
@@ -93,8 +93,8 @@ def review(
 
 @contacts_app.command("why")
 def contacts_why(
-    a: Annotated[int, typer.Argument(help="First contact id.")],
-    b: Annotated[int, typer.Argument(help="Second contact id.")],
+    a: Annotated[int, typer.Argument(help="First contact id.", min=1, max=MAX_ID)],
+    b: Annotated[int, typer.Argument(help="Second contact id.", min=1, max=MAX_ID)],
     db: DbOption = None,
 ) -> None:
     """Explain how two contacts compare: each field's level and weight, and the verdict."""
@@ -119,7 +119,7 @@ def contacts_why(
 
 @contacts_app.command("unmerge")
 def contacts_unmerge(
-    contact_id: Annotated[int, typer.Argument(help="The contact to split.")],
+    contact_id: Annotated[int, typer.Argument(help="The contact to split.", min=1, max=MAX_ID)],
     db: DbOption = None,
 ) -> None:
     """Undo the latest merge into a contact, restoring what it was merged from."""

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from contacts.errors import InputError, SendError
 from contacts.store import session_scope
-from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
+from flows.cliapp import MAX_ID, ConfigOption, DbOption, err, out, outbox_app
 from outreach import outbox
 from outreach.config import load_config
 
@@ -85,9 +85,16 @@ def _local_due(due_utc: dt.datetime, zone_name: str) -> str:
     return f"{local:%Y-%m-%d %H:%M %Z} ({due_utc:%H:%M} UTC, recipient's zone {zone_name or 'UTC'})"
 
 
+MessageIdArg = Annotated[
+    int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
+]
+
+
 @outbox_app.command("show")
 def outbox_show(
-    message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
+    message_id: Annotated[
+        int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
+    ],
     body: Annotated[
         bool, typer.Option("--body", help="Only the plain-text body (to edit it in a file).")
     ] = False,
@@ -136,7 +143,9 @@ def outbox_preview(
 
 @outbox_app.command("edit")
 def outbox_edit(
-    message_id: Annotated[int, typer.Argument(help="Message id (from `outbox list`).")],
+    message_id: Annotated[
+        int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
+    ],
     subject: Annotated[str | None, typer.Option(help="New subject line.")] = None,
     body_file: Annotated[
         Path | None, typer.Option(help="File with the new plain-text body (keep the footer).")

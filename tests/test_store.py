@@ -82,3 +82,21 @@ def test_default_url_honours_followup_db(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("FOLLOWUP_DB", "sqlite:///x.db")
     assert store.resolve_url() == "sqlite:///x.db"
     assert store.resolve_url("sqlite:///y.db") == "sqlite:///y.db"
+
+
+def test_a_sqlite_path_that_cannot_be_a_database_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a database\n")
+    with pytest.raises(StoreError) as below_a_file:
+        store.engine_for(f"sqlite:///{tmp_path}/notes.txt/x.db")
+    assert str(below_a_file.value).startswith(
+        f"cannot open the database sqlite:///{tmp_path}/notes.txt/x.db: cannot create "
+        f"{tmp_path}/notes.txt/x.db ("
+    )
+    with pytest.raises(StoreError) as not_sqlite:
+        store.engine_for(f"sqlite:///{tmp_path}/notes.txt")
+    assert str(not_sqlite.value) == (
+        f"cannot open the database sqlite:///{tmp_path}/notes.txt: file is not a database. "
+        "Check FOLLOWUP_DB / --db: it must be a SQLite file you can write to, in a folder "
+        "you can write to."
+    )
+    assert (tmp_path / "notes.txt").read_text() == "not a database\n"
