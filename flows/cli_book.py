@@ -225,6 +225,7 @@ def today(
 ) -> None:
     """Who to reach out to today, why, and the last interaction with them."""
     day = parse_date(on, "--on") or dt.date.today()
+    cfg = load_config(config)  # a bad --config fails now, not only when drafting
     with session_scope(db) as session:
         reminders = keepintouch.due_reminders(session, day)
         with_cadence, in_sequence = keepintouch.cadence_counts(session)
@@ -245,6 +246,6 @@ def today(
         table.add_row(str(r.contact_id), r.name, r.email, r.why, last, r.due_on.isoformat())
     out.print(table)
     if draft and reminders:
-        messages = keepintouch.draft_due(load_config(config), day, db)
+        messages = keepintouch.draft_due(cfg, day, db)
         ok = sum(1 for m in messages if m.state == "drafted")
         err.print(f"drafted {ok} check-ins into the outbox ({len(messages) - ok} blocked)")

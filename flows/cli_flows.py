@@ -13,7 +13,7 @@ import typer
 
 from contacts.checks import check_event_name, check_region, check_timezone
 from contacts.events import list_events, parse_date, register_event
-from contacts.store import session_scope
+from contacts.store import engine_for, session_scope
 from flows.cliapp import ConfigOption, DbOption, app, err, out, say_error
 from outreach.config import load_config
 from outreach.sequences import get_sequence
@@ -44,6 +44,7 @@ def watch(
     from flows.dropfolder import drop_folder
 
     load_config(config)  # fail fast on a bad configuration, before Prefect starts
+    engine_for(db)  # and on a database that cannot be opened
     if not inbox.is_dir():
         say_error(f"{inbox}: the inbox folder does not exist; create it or pass --inbox DIR")
         raise typer.Exit(2)
@@ -129,8 +130,9 @@ def events_add(
     assert when is not None
     region = check_region(region)
     timezone = check_timezone(timezone)
+    cfg = load_config(config)  # a bad configuration fails now, whether used or not
     if sequence:
-        get_sequence(load_config(config), sequence)  # an unknown sequence fails now
+        get_sequence(cfg, sequence)  # an unknown sequence fails now
     with session_scope(db) as session:
         event, new = register_event(
             session, name, when, str(folder.resolve()), sequence, region, timezone

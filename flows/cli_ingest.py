@@ -17,6 +17,7 @@ from flows.cliapp import ConfigOption, DbOption, app, out, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.profiles import MAP_FIELDS, check_map_field
 from outreach.config import load_config
+from outreach.sequences import get_sequence
 
 
 def _parse_maps(maps: list[str] | None) -> dict[str, str]:
@@ -180,7 +181,9 @@ def run(
             f"{folder}: no export files found; put the .csv/.vcf/.xlsx exports "
             "of the event in this folder"
         )
-    load_config(config)  # fail fast on a bad configuration, before Prefect starts
+    cfg = load_config(config)  # fail fast on a bad configuration, before Prefect starts
+    if sequence or info.sequence:
+        get_sequence(cfg, sequence or info.sequence)  # and on an unknown sequence
     summary = post_event(
         event=event or info.name,
         files=[str(p) for p in info.files],

@@ -58,6 +58,8 @@ def outbox_list(
     db: DbOption = None,
 ) -> None:
     """List messages with their state, due time and subject (or why they are blocked)."""
+    if state and state not in MESSAGE_STATES:
+        raise InputError(f"--state {state!r}: use one of {', '.join(MESSAGE_STATES)}")
     with session_scope(db) as session:
         rows = outbox.messages(session, state, event)
         table = Table(title=f"{len(rows)} messages")
@@ -85,6 +87,10 @@ def _local_due(due_utc: dt.datetime, zone_name: str) -> str:
     return f"{local:%Y-%m-%d %H:%M %Z} ({due_utc:%H:%M} UTC, recipient's zone {zone_name or 'UTC'})"
 
 
+MESSAGE_STATES = (
+    "planned", "drafted", "approved", "sending", "sent",
+    "blocked", "skipped", "cancelled", "failed",
+)  # fmt: skip
 MessageIdArg = Annotated[
     int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
 ]
