@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from contacts.errors import InputError
 from contacts.events import slugify
 from contacts.model import (
+    MAX_ID,
     Contact,
     ContactEmail,
     ContactTag,
@@ -60,7 +61,7 @@ def find_contact(session: Session, ref: str | int) -> Contact:
     text = str(ref).strip()
     contact: Contact | None = None
     if text.isdigit():
-        contact = session.get(Contact, int(text))
+        contact = session.get(Contact, int(text)) if int(text) <= MAX_ID else None
     elif "@" in text:
         contact_id = session.scalar(
             sa.select(ContactEmail.contact_id)

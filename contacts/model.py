@@ -21,6 +21,9 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+MAX_ID = 2**31 - 1  # the largest id every backend stores (PostgreSQL's integer)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: sa.JSON, list[Any]: sa.JSON}
 

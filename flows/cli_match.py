@@ -8,11 +8,11 @@ import typer
 from rich.table import Table
 
 from contacts.errors import InputError
-from contacts.model import Contact, MatchDecision
+from contacts.model import MAX_ID, Contact, MatchDecision
 from contacts.review import ACTIONS, decide, open_reviews, why
 from contacts.store import session_scope
 from contacts.unmerge import unmerge
-from flows.cliapp import MAX_ID, DbOption, app, contacts_app, out
+from flows.cliapp import DbOption, app, contacts_app, out
 
 SHORT = {"m": "merge", "k": "keep-separate", "s": "skip"}
 
@@ -45,7 +45,7 @@ def _parse(answers: list[str]) -> list[tuple[int, str]]:
     for answer in answers:
         key, _, action = answer.partition("=")
         action = SHORT.get(action, action)
-        if not key.isdigit() or action not in ACTIONS:
+        if not key.isdigit() or int(key) > MAX_ID or action not in ACTIONS:
             raise InputError(
                 f"--decide {answer!r}: write ID=merge, ID=keep-separate or ID=skip (e.g. 3=merge)"
             )

@@ -11,8 +11,9 @@ import typer
 from rich.table import Table
 
 from contacts.errors import InputError, SendError
+from contacts.model import MAX_ID
 from contacts.store import session_scope
-from flows.cliapp import MAX_ID, ConfigOption, DbOption, err, out, outbox_app
+from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
 from outreach import outbox
 from outreach.config import load_config
 

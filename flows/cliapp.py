@@ -28,8 +28,6 @@ app.add_typer(export_app, name="export")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(contacts_app, name="contacts")
 
-MAX_ID = 2**63 - 1  # the largest id a database stores; beyond it is a usage error
-
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 

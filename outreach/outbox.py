@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contacts.errors import InputError
 from contacts.events import find_event
-from contacts.model import Enrollment, Message, utcnow
+from contacts.model import MAX_ID, Enrollment, Message, utcnow
 from outreach.compose import header_safe
 from outreach.config import Config
 from outreach.planner import write_draft
@@ -35,7 +35,7 @@ def messages(session: Session, state: str = "", event: str = "") -> list[Message
 
 
 def get_message(session: Session, message_id: int) -> Message:
-    message = session.get(Message, message_id)
+    message = session.get(Message, message_id) if 0 < message_id <= MAX_ID else None
     if message is None:
         raise InputError(f"no message {message_id}; `followup outbox list` shows the ids")
     return message

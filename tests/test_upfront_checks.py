@@ -42,11 +42,13 @@ def test_ids_beyond_what_a_database_stores_are_usage_errors(project: Path, cli) 
     shown = cli("contacts", "show", huge)
     assert (shown.code, shown.err) == (
         2,
-        "error: that number is too large to be an id; use an id shown by a list command\n",
+        f"error: no contact '{huge}': give a contact id or email address "
+        "(find it with `followup contacts search NAME`)\n",
     )
-    message = cli("outbox", "show", huge)
-    assert message.code == 2
-    assert "Traceback" not in message.out + message.err
+    for command in (("outbox", "show"), ("contacts", "unmerge"), ("outbox", "approve")):
+        result = cli(*command, "2147483648")
+        assert result.code == 2, command
+        assert "Traceback" not in result.out + result.err
 
 
 def test_an_unknown_message_state_lists_the_states(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
