@@ -7,8 +7,6 @@ temporary folder; each test gets a fresh throwaway user (so a fresh, empty INBOX
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import os
 import pwd
 import shutil
@@ -22,11 +20,9 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from imap_tools import MailBoxUnencrypted
+
+from tests.smtpd import self_signed
 
 CONF = """\
 base_dir = {root}/run
@@ -85,37 +81,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def self_signed(folder: Path) -> Path:
-    """A throwaway self-signed certificate for 127.0.0.1 (cert.pem, key.pem); returns cert."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (folder / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return folder / "cert.pem"
-
-
 def _accounts() -> tuple[str, str, str]:
     """Users Dovecot runs as: its own system users as root, else the current user."""
     if os.geteuid() == 0:
@@ -168,7 +133,7 @@ class Dovecot:
         self.root = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
         self.root.chmod(0o755)  # Dovecot's own users must reach the Maildir
         self.port, self.ssl_port = free_port(), free_port()
-        self.cafile = self_signed(self.root)
+        self.cafile, _ = self_signed(self.root)  # cert.pem and key.pem in the root
         internal, group, login = _accounts()
         (self.root / "mail").mkdir()
         shutil.chown(self.root / "mail", internal, group)
