@@ -11,8 +11,10 @@ no pair across them conflicts, has different names or was marked keep-separate
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
+import numpy as np
+
+from contacts.matching.batch import Batch
 from contacts.matching.levels import (
     SAME_NAME_ELSEWHERE,
     Comparison,
@@ -20,31 +22,14 @@ from contacts.matching.levels import (
     compare,
     screen,
 )
+from contacts.matching.outcome import Outcome, Thresholds
 from contacts.matching.records import Rec, block_keys, stat_keys
+from contacts.matching.table import Table
 
 INCOHERENT_NAMES = ("else", "surname-only")
 # A conflict that a job change explains: it forbids a direct merge, but when a strong edge
 # (a personal phone, an email, a profile) joins two groups it does not veto the rest.
 SOFT_CONFLICTS = frozenset((SAME_NAME_ELSEWHERE,))
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Scores (sum of log2 Bayes factors): merge at or above `merge`, review from `review`."""
-
-    merge: float = 16.0
-    review: float = 6.0
-    block_cap: int = 100  # a blocking key shared by more records than this is skipped
-
-
-@dataclass
-class Outcome:
-    """What a batch decided: final groups, the edge behind each join, pairs to review."""
-
-    groups: dict[int, list[int]] = field(default_factory=dict)  # root rec id -> rec ids
-    reasons: dict[int, tuple[int, Comparison]] = field(default_factory=dict)  # new id -> why
-    review: list[tuple[int, int, Comparison]] = field(default_factory=list)
-    candidate_pairs: int = 0
 
 
 class Matcher:
@@ -154,6 +139,8 @@ class Matcher:
         """Add `new` records and group them; returns every group that contains one."""
         for rec in new:
             self._insert(rec)
+        if len(new) >= self.t.batch_from:
+            return self._resolve_columns(new)
         new_ids = [r.id for r in new]
         outcome = Outcome()
         edges = []
@@ -187,4 +174,16 @@ class Matcher:
             root = self.find(rid)
             if root not in outcome.groups:
                 outcome.groups[root] = sorted(self.members[root])
+        return outcome
+
+    def _resolve_columns(self, new: list[Rec]) -> Outcome:
+        """`resolve` for a big batch: the same decisions, worked out column-wise."""
+        fresh = {r.id for r in new}
+        recs = [r for r in self.recs.values() if r.id not in fresh] + list(new)
+        groups = [-1 if r.id in fresh else self.find(r.id) for r in recs]
+        table = Table.from_recs(recs, new=np.asarray([r.id in fresh for r in recs]), cluster=groups)
+        outcome = Batch(table, self.t, self.stats, self.separate).resolve()
+        for members in outcome.groups.values():
+            for other in members[1:]:
+                self._union(members[0], other)
         return outcome
