@@ -60,6 +60,7 @@ bench-match: $(STAMP)
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/match_vs_splink.py
 	$(BIN)/python bench/match.py --scale 100000
+	$(BIN)/python bench/match.py --scale 1000000
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox

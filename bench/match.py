@@ -6,9 +6,13 @@ file into a fresh SQLite store and matched incrementally after each file, exactl
 `followup ingest` does. Prints pairwise precision / recall / F1 of the contacts, blocking
 recall, review pairs and time.
 
-Scale (`--scale N`): the in-memory matching core only (blocking + scoring + clustering,
-`contacts.matching.engine.Matcher`), no database: N pre-normalized sightings resolved in
-one batch, then 1,000 new sightings added to that store. Prints seconds and peak memory.
+Scale (`--scale N`): the matching core only, no database. A child process generates N +
+1,000 normalized sightings; this process loads them as columns and resolves the N in one
+batch with the column-wise resolver (`contacts.matching.batch`, what `Matcher.resolve`
+uses for big batches). Then 1,000 new sightings are added as `followup match` adds them
+to a store: the stored sightings sharing a blocking key with them (looked up in a sorted
+key index standing in for the database's) and their contacts' other sightings go into
+a `Matcher` with the new ones. Prints seconds, candidate pairs, peak memory and quality.
 
     python bench/match.py                 # quality, end to end through the store
     python bench/match.py --scale 1000000 # the core at a million sightings
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import pickle
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import blocking_recall, pairwise, peak_rss_gb, rss_gb, to_rec  # noqa: E402
 from bench.synth import people, sightings  # noqa: E402
+from contacts.matching.records import make_rec  # noqa: E402
 
 HEADERS = {
     "scan": ["Attendee ID", "First Name", "Last Name", "Email", "Company", "Job Title", "Phone"],
@@ -123,33 +130,86 @@ def _idx(url: str, sighting_id: int) -> int:
     return _ID_CACHE[sighting_id]
 
 
-def scale(n_sightings: int, seed: int) -> None:
-    from contacts.matching.engine import Matcher
+def generate(n_sightings: int, seed: int, out: Path) -> None:
+    """Write n + 1,000 normalized sightings (columns) and the truth to `out` (a pickle)."""
+    from contacts.matching.table import text_columns
 
-    started = time.perf_counter()
     found, companies = people(int(n_sightings / 2.1), seed)
-    rows = sightings(found, companies, seed + 1)
-    extra = rows[n_sightings : n_sightings + 1000]
-    rows = rows[:n_sightings]
-    truth = [r["pid"] for r in rows]
-    recs = [to_rec(i, r) for i, r in enumerate(rows)]
-    print(f"generated {len(recs)} sightings of {len(set(truth))} people "
-          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
-    print(f"memory held before matching (generated rows and records): {rss_gb():.2f} GB")
-    matcher = Matcher()
+    rows = sightings(found, companies, seed + 1)[: n_sightings + 1000]
+    columns = text_columns([to_rec(i, r) for i, r in enumerate(rows)])
+    with out.open("wb") as handle:
+        pickle.dump({"columns": columns, "truth": [r["pid"] for r in rows]}, handle)
+
+
+def scale(n_sightings: int, seed: int) -> None:
+    """The core at scale, in a process that never held the generator's rows."""
+    import numpy as np
+
+    from contacts.matching.batch import Batch
+    from contacts.matching.blocking import sorted_entries, stored_neighbours
+    from contacts.matching.engine import Matcher, Thresholds
+    from contacts.matching.table import Table
+
+    out = Path(tempfile.mkdtemp(prefix="followup-bench-")) / "sightings.pkl"
     started = time.perf_counter()
-    outcome = matcher.resolve(recs)
+    subprocess.run(
+        [sys.executable, __file__, "--generate", str(n_sightings), "--seed", str(seed),
+         "--out", str(out)],
+        check=True,
+    )  # fmt: skip
+    print(f"generated {n_sightings} + 1000 sightings in {time.perf_counter() - started:.1f} s "
+          "(a child process)")  # fmt: skip
+    with out.open("rb") as handle:
+        data = pickle.load(handle)
+    out.unlink()
+    columns, truth = data["columns"], data["truth"]
+    table = Table.from_columns(
+        np.arange(n_sightings), **{k: v[:n_sightings] for k, v in columns.items()}
+    )
+    print(f"memory held before matching (the normalized sightings): {rss_gb():.2f} GB")
+    batch = Batch(table)
+    started = time.perf_counter()
+    outcome = batch.resolve()
     seconds = time.perf_counter() - started
-    scores = pairwise(outcome.groups.values(), truth)
-    print(f"core batch: {len(recs)} sightings in {seconds:.1f} s, candidate pairs "
-          f"{outcome.candidate_pairs}, peak RSS {peak_rss_gb():.2f} GB")  # fmt: skip
+    peak = peak_rss_gb()
+    scores = pairwise(outcome.groups.values(), truth[:n_sightings])
+    print(f"core batch (column-wise): {n_sightings} sightings in {seconds:.1f} s, candidate "
+          f"pairs {outcome.candidate_pairs}, peak RSS {peak:.2f} GB")  # fmt: skip
     print(f"  precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  "
           f"F1 {scores['f1']:.4f}  review pairs {len(outcome.review)}")  # fmt: skip
-    new = [to_rec(len(recs) + i, r) for i, r in enumerate(extra)]
+    # The store's indexes, kept by the database in real use: keys and contact members.
+    stored = sorted_entries(table)
+    label = np.empty(n_sightings, np.int64)
+    for root, members in outcome.groups.items():
+        label[members] = root
+    by_label = np.argsort(label, kind="stable")
+    sorted_label = label[by_label]
+    new = [
+        make_rec(n_sightings + i, **{k: columns[k][n_sightings + i] for k in
+                 ("first", "last", "company", "title", "linkedin")},
+                 emails=[e for e in [columns["emails"][n_sightings + i]] if e],
+                 phones=[p for p in [columns["phones"][n_sightings + i]] if p])
+        for i in range(len(columns["first"]) - n_sightings)
+    ]  # fmt: skip
     started = time.perf_counter()
-    matcher.resolve(new)
-    print(f"incremental: {len(new)} new sightings against {len(recs)} stored in "
-          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+    thresholds = Thresholds()
+    near = stored_neighbours(stored, Table.from_recs(new), thresholds.block_cap)
+    contacts = np.unique(label[near])
+    lo = np.searchsorted(sorted_label, contacts, "left")
+    hi = np.searchsorted(sorted_label, contacts, "right")
+    known = []
+    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        for p in by_label[a:b].tolist():
+            rec = table.rec(p)
+            rec.cluster = int(label[p])
+            known.append(rec)
+    matcher = Matcher(thresholds, batch.stats)
+    matcher.add_known(known, count_stats=False)
+    added = matcher.resolve(new)
+    joined = sum(1 for members in added.groups.values() if len(members) > 1)
+    print(f"incremental: {len(new)} new sightings against {n_sightings} stored in "
+          f"{time.perf_counter() - started:.2f} s ({len(known)} stored sightings of "
+          f"{len(contacts)} contacts share a key; {joined} groups now hold a new one)")  # fmt: skip
 
 
 def main() -> None:
@@ -157,8 +217,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1200)
     parser.add_argument("--scale", type=int, default=0, help="sightings for the core run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--generate", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.scale:
+    if args.generate:
+        generate(args.generate, args.seed, args.out)
+    elif args.scale:
         scale(args.scale, args.seed)
     else:
         quality(args.people, args.seed)

@@ -56,15 +56,7 @@ class Table:
     def from_recs(cls, recs: Sequence[Rec], new: np.ndarray | None = None,
                   cluster: Sequence[int] | None = None) -> Table:  # fmt: skip
         """Columns of `recs`; `cluster` (-1: none) overrides each record's own."""
-        text = {
-            "first": [r.first for r in recs],
-            "last": [r.last for r in recs],
-            "emails": [SEP.join(r.emails) for r in recs],
-            "phones": [SEP.join(r.phones) for r in recs],
-            "company": [r.company for r in recs],
-            "title": [r.title for r in recs],
-            "linkedin": [r.linkedin for r in recs],
-        }
+        text = text_columns(recs)
         return cls(
             ids=np.fromiter((r.id for r in recs), np.int64, len(recs)),
             text={k: np.asarray(v, dtype=object) for k, v in text.items()},
@@ -168,6 +160,19 @@ class Table:
             np.asarray([first_key(u) for u in uniques], dtype=object)
         )
         return mapped_codes[found], np.asarray(mapped, dtype=object)
+
+
+def text_columns(recs: Sequence[Rec]) -> dict[str, list[str]]:
+    """The text fields of `recs` as columns (emails and phones newline-joined)."""
+    return {
+        "first": [r.first for r in recs],
+        "last": [r.last for r in recs],
+        "emails": [SEP.join(r.emails) for r in recs],
+        "phones": [SEP.join(r.phones) for r in recs],
+        "company": [r.company for r in recs],
+        "title": [r.title for r in recs],
+        "linkedin": [r.linkedin for r in recs],
+    }
 
 
 def _contains(values: np.ndarray, needle: str) -> np.ndarray:
