@@ -222,11 +222,7 @@ class Batch:
     def _incoherent_slow(self, x: int, y: int) -> bool:
         key = (x, y)
         if key not in self._memo:
-            c = self.pair(x, y)
-            hard = bool(
-                set(c.conflicts) - {"same name at different companies with different emails"}
-            )
-            self._memo[key] = hard or c.level("name") in ("else", "surname-only")
+            self._memo[key] = self.pair(x, y).breaks_coherence()
         return self._memo[key]
 
     # -- joining --------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import numpy as np
 
 from contacts.matching.batch import Batch
 from contacts.matching.levels import (
-    SAME_NAME_ELSEWHERE,
     Comparison,
     Stats,
     compare,
@@ -27,11 +26,6 @@ from contacts.matching.levels import (
 from contacts.matching.outcome import Outcome, Thresholds
 from contacts.matching.records import Rec, block_keys, stat_keys
 from contacts.matching.table import Table
-
-INCOHERENT_NAMES = ("else", "surname-only")
-# A conflict that a job change explains: it forbids a direct merge, but when a strong edge
-# (a personal phone, an email, a profile) joins two groups it does not veto the rest.
-SOFT_CONFLICTS = frozenset((SAME_NAME_ELSEWHERE,))
 
 
 class Matcher:
@@ -130,9 +124,7 @@ class Matcher:
             for b in self.members[rb]:
                 if (min(a, b), max(a, b)) in self.separate:
                     return False
-                c = self.pair(a, b)
-                hard = not SOFT_CONFLICTS.issuperset(c.conflicts)
-                if hard or c.level("name") in INCOHERENT_NAMES:
+                if self.pair(a, b).breaks_coherence():
                     return False
         return True
 

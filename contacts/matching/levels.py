@@ -27,6 +27,10 @@ FREE_MAIL = frozenset((
 
 
 SAME_NAME_ELSEWHERE = "same name at different companies with different emails"
+# A conflict that a job change explains: it forbids a direct merge, but when a strong edge
+# (a personal phone, an email, a profile) joins two groups it does not veto the rest.
+SOFT_CONFLICTS = frozenset((SAME_NAME_ELSEWHERE,))
+INCOHERENT_NAMES = ("else", "surname-only")
 
 
 class Level(NamedTuple):
@@ -50,6 +54,15 @@ class Comparison:
 
     def level(self, name: str) -> str:
         return next(x.level for x in self.levels if x.field == name)
+
+    @property
+    def hard_conflict(self) -> bool:
+        """True when a conflict other than a soft one (`SOFT_CONFLICTS`) is listed."""
+        return not SOFT_CONFLICTS.issuperset(self.conflicts)
+
+    def breaks_coherence(self) -> bool:
+        """True when this pair may not end up in one group: a hard conflict or other names."""
+        return self.hard_conflict or self.level("name") in INCOHERENT_NAMES
 
     def as_dict(self) -> dict:
         return {

@@ -18,14 +18,21 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
 from rapidfuzz.process import cpdist
 
-from contacts.matching.levels import SAME_NAME_ELSEWHERE, Stats, _spells_name, _transposed, screen
+from contacts.matching.levels import (
+    INCOHERENT_NAMES,
+    SAME_NAME_ELSEWHERE,
+    Stats,
+    _spells_name,
+    _transposed,
+    screen,
+)
 from contacts.matching.nicknames import roots, same_name
 from contacts.matching.table import Table, code_of, codes, sorted_unique
 
 NAME_LEVELS = ("null", "exact", "swapped", "surname-only", "nickname", "initial",
                "transposed-given-name", "fuzzy-given-name", "fuzzy", "else")  # fmt: skip
 NL = {name: code for code, name in enumerate(NAME_LEVELS)}
-INCOHERENT = (NL["else"], NL["surname-only"])
+INCOHERENT = tuple(NL[x] for x in INCOHERENT_NAMES)
 # Each branch of `levels._name`: (level, given-name weight factor, surname factor, constant)
 CASES = (
     ("null", 0, 0, 0.0), ("exact", 1, 1, 0.0), ("swapped", 1, 1, -1.0),
@@ -352,15 +359,12 @@ class Scorer:
 
 def comparisons_as_arrays(found: list) -> tuple[np.ndarray, ...]:
     """(a, b, score, name level, hard, soft) arrays of (a, b, Comparison) triples."""
-    soft_only = [bool(c.conflicts) and set(c.conflicts) == {SAME_NAME_ELSEWHERE} for *_, c in found]
     return (
         np.asarray([x for x, _, _ in found], np.int64),
         np.asarray([y for _, y, _ in found], np.int64),
         np.asarray([c.score for *_, c in found], np.float64),
         np.asarray([NL[c.level("name")] for *_, c in found], np.int8),
-        np.asarray(
-            [bool(c.conflicts) and not s for (*_, c), s in zip(found, soft_only, strict=True)], bool
-        ),
+        np.asarray([c.hard_conflict for *_, c in found], bool),
         np.asarray([SAME_NAME_ELSEWHERE in c.conflicts for *_, c in found], bool),
     )
 
