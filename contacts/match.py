@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from contacts.matching.engine import Outcome, Thresholds
 from contacts.matching.levels import Comparison
-from contacts.matching.storage import matcher_for, rec_of, store_keys
+from contacts.matching.storage import matcher_for, rec_of, refresh_keys, store_keys
 from contacts.merge import merge_contacts
 from contacts.model import Contact, MatchDecision, SightingRow
 from contacts.store import session_scope
@@ -162,6 +162,7 @@ def _apply(
 def match_pending(url: str | None = None, thresholds: Thresholds | None = None) -> MatchResult:
     """Resolve every sighting that has no contact yet against the store, in one transaction."""
     with session_scope(url) as session:
+        refresh_keys(session)
         rows = session.scalars(
             sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
         ).all()

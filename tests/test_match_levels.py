@@ -88,6 +88,35 @@ def test_swapped_neighbour_letters_are_a_typo_but_a_changed_letter_is_another_na
     assert compare(maria, mario, Stats()).score < 16.0
 
 
+def test_a_mistyped_nickname_still_names_the_same_person() -> None:
+    # 'Samule' is Samuel with two letters swapped; Sam is Samuel's nickname.
+    assert roots("samule") == {"samuel"} and roots("ctaherine") == {"catherine", "katherine"}
+    assert roots("mina") == {"mina"}  # a real name is never 'repaired' into another one
+    assert roots("sma") == {"sma"}  # too short to tell a typo from a name
+    sam = make_rec(1, first="Sam", last="Moreau", emails=["smoreau@trey.example"])
+    samule = make_rec(2, first="Samule", last="Moreau", emails=["smoreau@trey.example"])
+    assert levels(sam, samule)["name"] == "nickname"
+    # a swapped given name and a typo in the surname: close, not two different names
+    grace = make_rec(3, first="Graec", last="Huang", company="widebank")
+    huag = make_rec(4, first="Grace", last="Huag", company="widebank")
+    assert levels(grace, huag)["name"] == "fuzzy"
+    # one address on three cards: before, Samule and Sam were two names, so one stayed out
+    samuel = make_rec(5, first="Samuel", last="Moreau", emails=["smoreau@trey.example"])
+    outcome = Matcher().resolve([samuel, sam, samule])
+    assert sorted(outcome.groups.values()) == [[1, 2, 5]]
+
+
+def test_a_work_address_and_a_personal_one_are_not_evidence_against() -> None:
+    work = make_rec(1, first="Maria", last="Smith", emails=["msmith@woodgrove.example"])
+    home = make_rec(2, first="Maria", last="Smith", emails=["mariasmith@icloud.com"])
+    mixed = compare(work, home, Stats()).levels[1]
+    assert (mixed.level, mixed.weight) == ("work-and-personal", 0.0)
+    other_job = make_rec(3, first="Maria", last="Smith", emails=["maria.s@falcon.example"])
+    assert compare(work, other_job, Stats()).levels[1][1:3] == ("else", -1.0)
+    both = make_rec(4, first="Maria", last="Smith", emails=["ms@falcon.example", "m@gmail.com"])
+    assert levels(work, both)["email"] == "else"  # a record with both kinds is not 'mixed'
+
+
 def test_a_user_name_that_only_spells_the_name_is_weak_evidence() -> None:
     work = make_rec(1, first="Ingrid", last="Brisk", emails=["ingrid.brisk@southridge.example"])
     home = make_rec(2, first="Ingrid", last="Brisk", emails=["ingrid.brisk@yahoo.com"])

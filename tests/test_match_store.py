@@ -260,3 +260,30 @@ def test_new_sightings_read_only_their_neighbourhood_of_the_store(db_url: str) -
             (9, "chris", "park"),
             (10, "chris", "park"),
         ]
+
+
+def test_a_store_indexed_under_older_key_rules_is_reindexed_before_it_matches(
+    db_url: str,
+) -> None:
+    from contacts.matching.records import KEYS_VERSION
+    from contacts.matching.storage import KEYS_META, refresh_keys
+    from contacts.model import MatchKey, Meta
+
+    def index() -> set[tuple[int, str]]:
+        with session_scope(db_url) as session:
+            rows = session.execute(sa.select(MatchKey.sighting_id, MatchKey.key))
+            return {(sid, key) for sid, key in rows}
+
+    load(db_url, *FILES)
+    current = index()
+    assert ("nm:robert|smith" in {k for _, k in current}) and len(current) > 40
+    with session_scope(db_url) as session:  # what an earlier followup left behind
+        session.execute(sa.delete(MatchKey).where(MatchKey.key.like("nm:%")))
+        session.execute(sa.insert(MatchKey).values(sighting_id=1, key="nm:stale|key"))
+        session.execute(sa.delete(Meta).where(Meta.key == KEYS_META))
+    before = partition(db_url)
+    assert match_pending(db_url).sightings == 0
+    assert index() == current and partition(db_url) == before
+    with session_scope(db_url) as session:
+        assert session.get(Meta, KEYS_META).value == str(KEYS_VERSION)  # type: ignore[union-attr]
+        assert refresh_keys(session) == 0  # current: nothing to do

@@ -127,7 +127,11 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
         if min(len(a.first), len(b.first)) >= 4 and OSA.distance(a.first, b.first) <= 1:
             return Level("name", "fuzzy-given-name", wl - 3.0, shown)
         return Level("name", "surname-only", wl - 12.0, shown)
-    firsts_agree = a.first and b.first and (a.first == b.first or same_name(a.first, b.first))
+    firsts_agree = (
+        a.first
+        and b.first
+        and (a.first == b.first or same_name(a.first, b.first) or _transposed(a.first, b.first))
+    )
     if firsts_agree and a.last and b.last:
         if min(len(a.last), len(b.last)) >= 4 and OSA.distance(a.last, b.last) <= 1:
             return Level("name", "fuzzy", wf + 5.0, shown)
@@ -179,6 +183,10 @@ def _email(a: Rec, b: Rec, stats: Stats) -> Level:
         work_b = {e.partition("@")[2] for e in b.emails} - FREE_MAIL
         if work_a & work_b:
             return Level("email", "same-domain-other-address", -6.0, min(work_a & work_b))
+    if _kind(a) is not None and _kind(b) is not None and _kind(a) != _kind(b):
+        # a work address on one, a personal one on the other: how one person fills in a
+        # booth scan and a sign-up form, and as common between strangers (m/u near 1)
+        return Level("email", "work-and-personal", 0.0)
     return Level("email", "else", -1.0)
 
 
@@ -258,6 +266,12 @@ def _personal(rec: Rec) -> bool:
     return any(e.partition("@")[2] in FREE_MAIL for e in rec.emails)
 
 
+def _kind(rec: Rec) -> bool | None:
+    """True when all of a record's addresses are personal, False when all are work, else None."""
+    kinds = {e.partition("@")[2] in FREE_MAIL for e in rec.emails}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def compare(a: Rec, b: Rec, stats: Stats, name: Level | None = None) -> Comparison:
     """Score a pair field by field and list the conflicts that forbid merging them.
 
@@ -281,7 +295,7 @@ def compare(a: Rec, b: Rec, stats: Stats, name: Level | None = None) -> Comparis
     if (
         name.level in ("exact", "swapped", "nickname")
         and company.level == "else"
-        and email.level in ("else", "same-domain-other-address")
+        and email.level in ("else", "work-and-personal", "same-domain-other-address")
         and phone.level != "exact"
     ):
         conflicts.append(SAME_NAME_ELSEWHERE)

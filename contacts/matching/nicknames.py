@@ -83,9 +83,20 @@ _ROOTS = _index()
 def roots(first: str) -> frozenset[str]:
     """The canonical names a folded given name may stand for ('bob' -> {'robert'}).
 
-    A name outside the table is its own root: roots('zoe') == {'zoe'}.
+    A name outside the table is its own root: roots('zoe') == {'zoe'}, unless swapping two
+    neighbouring letters turns it into exactly one name in the table ('samule' -> 'samuel'):
+    that is how hands mistype, and swaps of real names almost never make another name.
     """
-    return _ROOTS.get(first, frozenset((first,)))
+    if first in _ROOTS:
+        return _ROOTS[first]
+    if len(first) >= 4:
+        swaps = {
+            first[:i] + first[i + 1] + first[i] + first[i + 2 :] for i in range(len(first) - 1)
+        }
+        known = swaps & _ROOTS.keys()
+        if len(known) == 1:
+            return _ROOTS[known.pop()]
+    return frozenset((first,))
 
 
 def same_name(a: str, b: str) -> bool:

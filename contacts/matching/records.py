@@ -97,6 +97,12 @@ def make_rec(
     return rec
 
 
+# The rules of `block_keys` and `stat_keys` (with `first_key` and `nicknames.roots`). A store
+# indexed under another version is re-indexed before its next match (`storage.refresh_keys`).
+# 2: a given name one swap from a name in the nickname table takes that name's key.
+KEYS_VERSION = 2
+
+
 def first_key(first: str) -> str:
     """The one canonical given name used in blocking keys ('bob' -> 'robert')."""
     return min(roots(first)) if first else ""

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from contacts.matching.engine import Matcher, Thresholds
 from contacts.matching.levels import Stats
-from contacts.matching.records import Rec, block_keys, make_rec, stat_keys
-from contacts.model import MatchDecision, MatchKey, SightingRow
+from contacts.matching.records import KEYS_VERSION, Rec, block_keys, make_rec, stat_keys
+from contacts.model import MatchDecision, MatchKey, Meta, SightingRow
 
 CHUNK = 500
+KEYS_META = "match_keys_version"  # absent: indexed before key rules were versioned (1)
 
 
 def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
@@ -48,6 +49,29 @@ def store_keys(session: Session, recs: list[Rec]) -> None:
         for rec in recs
         for key in sorted(set(block_keys(rec) + stat_keys(rec)))
     )
+
+
+def refresh_keys(session: Session) -> int:
+    """Re-index every matched sighting when the key rules changed since the store was indexed.
+
+    Keys are derived from the sightings, so they are rebuilt, never migrated. Returns the
+    number of sightings re-indexed: 0 when the index already follows `KEYS_VERSION`.
+    """
+    meta = session.get(Meta, KEYS_META)
+    if meta is not None and meta.value == str(KEYS_VERSION):
+        return 0
+    session.execute(sa.delete(MatchKey))
+    ids = session.scalars(
+        sa.select(SightingRow.id).where(SightingRow.contact_id.is_not(None))
+    ).all()
+    for chunk in _chunks(ids):
+        rows = session.scalars(sa.select(SightingRow).where(SightingRow.id.in_(chunk)))
+        store_keys(session, [rec_of(s) for s in rows])
+    if meta is None:
+        session.add(Meta(key=KEYS_META, value=str(KEYS_VERSION)))
+    else:
+        meta.value = str(KEYS_VERSION)
+    return len(ids)
 
 
 def load_stats(session: Session, recs: Iterable[Rec]) -> Stats:

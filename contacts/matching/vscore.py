@@ -49,7 +49,7 @@ CASE_F = np.asarray([float(x[1]) for x in CASES])
 CASE_L = np.asarray([float(x[2]) for x in CASES])
 CASE_C = np.asarray([x[3] for x in CASES])
 EMAIL_LEVELS = ("null", "exact", "exact-shared", "same-username-of-name", "same-username",
-                "same-domain-other-address", "else")  # fmt: skip
+                "same-domain-other-address", "work-and-personal", "else")  # fmt: skip
 EL = {name: code for code, name in enumerate(EMAIL_LEVELS)}
 
 
@@ -180,6 +180,9 @@ class Scorer:
         rest = np.flatnonzero(four & ~eql & (case == C["else-10"]))
         agree = eqf[rest]
         agree[~agree] = self._same_name(fa[rest][~agree], fb[rest][~agree])
+        swap = np.flatnonzero(~agree)
+        swap = swap[self.name_len[fa[rest][swap]] == self.name_len[fb[rest][swap]]]
+        agree[swap] = _distinct(_each(_transposed), fa[rest][swap], fb[rest][swap], self.names)
         rest = rest[agree]
         case[rest] = self._other_surname(la[rest], lb[rest], case[rest])
         case[~(hfa | hla) | ~(hfb | hlb)] = C["null"]
@@ -278,6 +281,8 @@ class Scorer:
         work = (both & ~same & ~same_local & ~(pa & pb) & ~pa
                 & (self.domain[a] == self.domain[b]))  # fmt: skip
         level[work], weight[work] = EL["same-domain-other-address"], -6.0
+        mixed = both & ~same & ~same_local & (pa != pb)
+        level[mixed], weight[mixed] = EL["work-and-personal"], 0.0
         level[~both], weight[~both] = EL["null"], 0.0
         return level, weight
 
@@ -343,7 +348,8 @@ class Scorer:
         hard = ((both_li & ~same_li) | ((name_level == NL["else"]) & four)
                 | (email_level == EL["same-domain-other-address"]) | personal_else)  # fmt: skip
         soft = (np.isin(name_level, (NL["exact"], NL["swapped"], NL["nickname"])) & company_else
-                & np.isin(email_level, (EL["else"], EL["same-domain-other-address"]))
+                & np.isin(email_level, (EL["else"], EL["work-and-personal"],
+                                        EL["same-domain-other-address"]))
                 & ~phone_exact)  # fmt: skip
         fast_scores = Scores(a, b, py_round(total), name_level, hard, soft)
         return _concat(fast_scores, slow)
