@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from contacts import book, privacy
 from contacts.errors import InputError
@@ -82,7 +83,8 @@ def contacts_show(
         tags = book.tags_of(session, contact.id)
         phones = [p.phone for p in contact.phones]
         log = book.timeline(session, contact.id)
-    out.print(f"[bold]{contact.full_name or '(no name)'}[/bold]  #{contact.id}  ({contact.status})")
+    name = Text(contact.full_name or "(no name)", style="bold")
+    out.print(name + f"  #{contact.id}  ({contact.status})")
     for label, value in (
         ("title", contact.title),
         ("company", contact.company),
@@ -92,7 +94,7 @@ def contacts_show(
         ("tags", ", ".join(tags)),
     ):
         if value:
-            out.print(f"{label}: {value}", markup=False, highlight=False)
+            out.print(f"{label}: {value}")
     table = Table(title="interactions")
     for column in ("when", "what", "detail"):
         table.add_column(column)
@@ -111,7 +113,7 @@ def contacts_note(
     with session_scope(db) as session:
         contact = book.find_contact(session, ref)
         book.add_note(session, contact.id, text)
-    out.print(f"noted for #{contact.id} {contact.full_name}", markup=False, highlight=False)
+    out.print(f"noted for #{contact.id} {contact.full_name}")
 
 
 @contacts_app.command("tag")
@@ -127,7 +129,7 @@ def contacts_tag(
         for tag in tags:
             (book.remove_tag if remove else book.add_tag)(session, contact.id, tag)
         now = book.tags_of(session, contact.id)
-    out.print(f"#{contact.id} tags: {', '.join(now) or '(none)'}", markup=False, highlight=False)
+    out.print(f"#{contact.id} tags: {', '.join(now) or '(none)'}")
 
 
 @contacts_app.command("keep-in-touch")
@@ -157,7 +159,7 @@ def contacts_keep_in_touch(
                 book.check_tag(session, tag)
             keepintouch.set_cadence(session, days, contact_id, tag)
             message = f"keeping in touch with {who} every {days} days"
-    out.print(message, markup=False, highlight=False)
+    out.print(message)
 
 
 def _in_project(value: str, config_file: Path | None) -> Path:
@@ -185,7 +187,7 @@ def contacts_forget(
 ) -> None:
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
     if not yes and not typer.confirm(f"Erase everything about {email}? This cannot be undone"):
-        err.print("nothing erased", markup=False, highlight=False)
+        err.print("nothing erased")
         raise typer.Exit(1)
     cfg = load_config(config)
     outbox = _in_project(str(cfg.get("outbox")), cfg.path)
@@ -201,16 +203,12 @@ def contacts_forget(
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
         f"{result.eml_files} .eml files, {result.scrubbed} mentions in other records; "
         f"suppressed (hashed) {result.suppressions} addresses",
-        markup=False,
-        highlight=False,
     )
     for path, count in redacted:
-        out.print(f"redacted {path} ({count} removed)", markup=False, highlight=False)
+        out.print(f"redacted {path} ({count} removed)")
     for path in still_mentioned:
         out.print(
             f"still mentions them (ingested from outside the drop folder, not changed): {path}",
-            markup=False,
-            highlight=False,
         )
 
 
@@ -234,8 +232,6 @@ def today(
             f"nobody to reach out to on {day.isoformat()}: {with_cadence} contacts have a "
             f"keep-in-touch cadence, {in_sequence} of them still have a message pending "
             "(set one with `followup contacts keep-in-touch ID --every 90d`)",
-            markup=False,
-            highlight=False,
         )
         return
     table = Table(title=f"{len(reminders)} to keep in touch with on {day.isoformat()}")

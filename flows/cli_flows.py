@@ -70,14 +70,12 @@ def _print_pass(run) -> bool:  # type: ignore[no-untyped-def]
         moved = "/".join(Path(f.moved_to).parts[-3:]) if f.moved_to else "left in the inbox"
         out.print(
             f"{f.file}: {f.status}, {f.records} records, {f.quarantined} quarantined -> {moved}",
-            markup=False,
-            highlight=False,
         )
     if not run.result.files:
         out.print("no new files")
     for f in run.result.files:
         if f.error and f.status == "waiting":  # normal: the next pass takes it
-            err.print(f"note: {f.file}: {f.error}", markup=False, highlight=False)
+            err.print(f"note: {f.file}: {f.error}")
         elif f.error and f.status in ("failed", "retry"):
             say_error(f"{f.file}: {f.error}" if f.status != "failed" else f.error)
     for reason in run.failures:
@@ -107,8 +105,6 @@ def serve_command(
     for d in deployments:  # plain lines: paths stay whole at any terminal width
         out.print(
             f"{d.flow_name}/{d.name}: {describe_schedule(d)}; parameters {d.parameters}",
-            markup=False,
-            highlight=False,
         )
     serve_all(deployments, limit=limit)
 
@@ -155,4 +151,4 @@ def events_list(db: DbOption = None) -> None:
         return
     for slug, name, date, sequence, folder in rows:
         line = f"{date or '(no date)'}  {slug}  {name!r}  sequence={sequence or '(default)'}"
-        out.print(f"{line}  folder={folder or '(none)'}", markup=False, highlight=False)
+        out.print(f"{line}  folder={folder or '(none)'}")

@@ -56,12 +56,10 @@ def _print_flags(results: list[IngestResult]) -> None:
         for record, flag in r.flags
     ]
     for line in lines[:FLAG_LINES]:
-        out.print(line, markup=False, highlight=False)
+        out.print(line)
     if len(lines) > FLAG_LINES:
         out.print(
             f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json",
-            markup=False,
-            highlight=False,
         )
 
 
@@ -69,7 +67,7 @@ def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
             note = r.note or "already ingested (same content)"
-            out.print(f"{r.file}: {note}; nothing to do", markup=False, highlight=False)
+            out.print(f"{r.file}: {note}; nothing to do")
         if r.scans:
             out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         for record, reason in r.problems:
@@ -78,8 +76,6 @@ def _print_problems(results: list[IngestResult]) -> None:
             else:
                 out.print(
                     f"{r.file}: record {record} quarantined: {reason}",
-                    markup=False,
-                    highlight=False,
                 )
     _print_flags(results)
 

@@ -111,7 +111,7 @@ def outbox_show(
     with session_scope(db) as session:
         m = outbox.get_message(session, message_id)
         if body:
-            out.print(m.body_text, end="", markup=False, highlight=False)
+            out.print(m.body_text, end="")
             return
         lines = [
             f"Message {m.id}: {m.enrollment.sequence} stage {m.stage_index + 1} ({m.stage})",
@@ -124,7 +124,7 @@ def outbox_show(
         ]
         lines += [f"Attachment: {Path(a).name}" for a in m.attachments or []]
         lines += ["", m.body_text]
-    out.print("\n".join(lines), markup=False, highlight=False)
+    out.print("\n".join(lines))
 
 
 @outbox_app.command("preview")
@@ -144,7 +144,7 @@ def outbox_preview(
         )
         paths = outbox.preview(session, cfg, chosen)
     for path in paths:
-        out.print(str(path), markup=False, highlight=False)
+        out.print(str(path))
     err.print(f"wrote {len(paths)} .eml files")
 
 
@@ -210,7 +210,7 @@ def outbox_send(
 
     result = send_due(load_config(config), url=db, send=send, ignore_window=ignore_window)
     for path in result.files:
-        out.print(path, markup=False, highlight=False)
+        out.print(path)
     verb = "sent" if send else "dry run (not sent), .eml written"
     out.print(
         f"{verb}: {result.sent if send else result.dry_run}; failed {result.failed}, "
@@ -222,6 +222,6 @@ def outbox_send(
     # Nothing could be delivered (the server is unreachable): the deferral is the error.
     fatal = problems.pop() if result.unreachable else ""
     for line in problems:
-        err.print(line, markup=False, highlight=False)
+        err.print(line)
     if fatal:
         raise SendError(f"nothing sent: {fatal}")

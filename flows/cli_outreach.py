@@ -43,7 +43,7 @@ def suppress_command(
     out.print(f"suppressed {added} new, {len(addresses) - added} already on the list")
     # The good rows are on the list; each bad one is named, and the exit code says so.
     for line in listed.skipped:
-        err.print(line, markup=False, highlight=False)
+        err.print(line)
     if listed.skipped:
         count = len(listed.skipped)
         raise InputError(
@@ -63,4 +63,4 @@ def contacts_replied(
         contact = find_contact(session, ref)
         cancelled = set_status(session, contact.id, "replied", note)
         name = contact.full_name
-    out.print(f"{name} replied; cancelled {cancelled} pending messages", markup=False)
+    out.print(f"{name} replied; cancelled {cancelled} pending messages")

@@ -32,14 +32,10 @@ def list_quarantine(event: EventFilter = "", file: FileFilter = "", db: DbOption
         excerpt = "; ".join(f"{k}={v}" for k, v in list(row["raw"].items())[:4])
         out.print(
             f"{row['file']} record {row['record']}: {row['reason']} [{excerpt[:120]}]",
-            markup=False,
-            highlight=False,
         )
     noun = "record" if len(rows) == 1 else "records"
     out.print(
         f"{len(rows)} quarantined {noun}; export them with `followup quarantine export -o FILE`",
-        markup=False,
-        highlight=False,
     )
 
 
@@ -59,4 +55,4 @@ def export_quarantine(
     if output:
         write_output(output, text, "quarantine.csv")
     else:
-        out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+        out.print(text, end="", soft_wrap=True)

@@ -12,4 +12,4 @@ def outbox_sync(db: DbOption = None, config: ConfigOption = None) -> None:
     from outreach.sync import sync_mailbox
 
     result = sync_mailbox(load_config(config), url=db)
-    out.print(result.summary(), markup=False, highlight=False)
+    out.print(result.summary())

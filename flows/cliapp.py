@@ -28,8 +28,10 @@ app.add_typer(export_app, name="export")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(contacts_app, name="contacts")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No markup or highlighting: names, titles and file names from exports are printed as they
+# are ('Engineer [contract]' would otherwise lose its brackets, '[/x]' would crash).
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 
 DbOption = Annotated[
     str | None,
@@ -44,8 +46,8 @@ ConfigOption = Annotated[
 
 
 def say_error(message: str) -> None:
-    """One plain line on stderr (no markup, so file names with [brackets] survive)."""
-    err.print(f"error: {message}", markup=False, highlight=False)
+    """One 'error: ...' line on stderr, printed as it is (the consoles take no markup)."""
+    err.print(f"error: {message}")
 
 
 def check_output(path: Path, example: str = "output.txt") -> None:
@@ -76,7 +78,7 @@ def write_output(path: Path, text: str, example: str = "output.txt") -> None:
             handle.write(text)
     except OSError as exc:
         raise InputError(_output_problem(path, exc, example)) from None
-    err.print(f"wrote {path}", markup=False, highlight=False)
+    err.print(f"wrote {path}")
 
 
 def _output_problem(path: Path, exc: OSError, example: str) -> str:

@@ -104,3 +104,21 @@ def test_book_commands(project: Path, cli) -> None:  # type: ignore[no-untyped-d
     )
     bad = cli("contacts", "list", "--event", "Nope")
     assert bad.err == "error: no event 'Nope'; known events: spring-fair\n"
+
+
+def test_brackets_in_exported_names_are_printed_as_they_are(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Rich would read '[red]' as a style and drop it, and '[/x]' would crash the command.
+    (project / "scans.csv").write_text(
+        "First Name,Last Name,Email,Company,Job Title\n"
+        "Ann [red],Lee,ann@acme.example,Acme [/x] Labs,Engineer [contract]\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", "scans.csv", "--event", "Expo [day 1]").code == 0
+    shown = cli("contacts", "show", "ann@acme.example")
+    assert shown.code == 0 and shown.err == ""
+    assert shown.out.startswith("Ann [red] Lee  #1  (active)\n")
+    assert "title: Engineer [contract]\ncompany: Acme [/x] Labs\n" in shown.out
+    listed = cli("contacts", "search", "acme")  # a table: cells wrap at 80 columns
+    assert (
+        listed.code == 0 and "│ Ann [red]    │" in listed.out and "│ Acme [/x]    │" in listed.out
+    )
