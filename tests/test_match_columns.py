@@ -18,7 +18,8 @@ from contacts.matching.engine import Matcher, Thresholds
 from contacts.matching.levels import SAME_NAME_ELSEWHERE, Stats, screen
 from contacts.matching.records import Rec, block_keys, make_rec, stat_keys
 from contacts.matching.table import Table
-from contacts.matching.vscore import NL, Scorer, table_stats
+from contacts.matching.vnames import NL
+from contacts.matching.vscore import Scorer, table_stats
 
 PAIRWISE = Thresholds(batch_from=10**9)
 COLUMNS = Thresholds(batch_from=1)

@@ -18,7 +18,8 @@ from contacts.matching.blocking import candidate_pairs
 from contacts.matching.levels import Comparison, Stats, compare
 from contacts.matching.outcome import Outcome, Thresholds
 from contacts.matching.table import Table
-from contacts.matching.vscore import INCOHERENT, Scorer, Scores, table_stats
+from contacts.matching.vnames import INCOHERENT
+from contacts.matching.vscore import Scorer, Scores, table_stats
 
 WALK_ABOVE = 40  # a component bigger than this is walked edge by edge, not checked pairwise
 
