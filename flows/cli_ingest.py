@@ -180,15 +180,13 @@ def run(
     cfg = load_config(config)  # fail fast on a bad configuration, before Prefect starts
     if sequence or info.sequence:
         get_sequence(cfg, sequence or info.sequence)  # and on an unknown sequence
+    # The flow reads the folder itself (a deployment starts it without this CLI); what was
+    # read here only let a bad folder or sequence fail before Prefect starts.
     summary = post_event(
-        event=event or info.name,
-        files=[str(p) for p in info.files],
-        date=info.date,
-        region=info.region,
-        sequence=sequence or info.sequence,
-        roster=info.roster,
-        column_map={**info.map, **overrides},
+        event=event or "",
         folder=str(folder),
+        sequence=sequence,
+        column_map=overrides,
         db=db,
         config_path=config,
     )
