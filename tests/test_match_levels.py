@@ -64,6 +64,15 @@ def test_a_rare_surname_is_worth_more_than_smith() -> None:
         make_rec(3, first="Ann", last="Rare1"), make_rec(4, first="Ann", last="Rare1"), stats
     )
     assert rare.score - smith.score > 3.0
+    # one typo away from Smith is worth less than Smith itself, never more
+    typo = compare(
+        make_rec(5, first="Ann", last="Smith"), make_rec(6, first="Ann", last="Smth"), stats
+    )
+    assert typo.level("name") == "fuzzy" and typo.score == round(smith.score - 1.0, 3)
+    rare_typo = compare(
+        make_rec(7, first="Ann", last="Rare1"), make_rec(8, first="Ann", last="Rar1"), stats
+    )
+    assert (rare.score, rare_typo.score) == (15.0, 11.0)  # 6 for Ann, then 9 exact or 5 fuzzy
 
 
 def test_strong_conflicts_block_a_merge() -> None:

@@ -172,9 +172,17 @@ class NameScorer:
         sx, sy = self.name_len[x], self.name_len[y]
         return common * (sx + sy) >= 1.58 * sx * sy
 
-    def weights(self, case: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """The name weight of each pair from its case: (cf * wf + cl * wl) + constant."""
-        return (CASE_F[case] * self.wf[a] + CASE_L[case] * self.wl[a]) + CASE_C[case]
+    def weights(self, case: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The name weight of each pair from its case: (cf * wf + cl * wl) + constant.
+
+        A fuzzy surname is capped: wf + min(constant, the lower surname weight - 1).
+        """
+        out = (CASE_F[case] * self.wf[a] + CASE_L[case] * self.wl[a]) + CASE_C[case]
+        fuzzy = np.flatnonzero((case == C["fuzzy+5"]) | (case == C["fuzzy+3"]))
+        fa, fb = a[fuzzy], b[fuzzy]
+        near = np.minimum(self.wl[fa], self.wl[fb]) - 1.0
+        out[fuzzy] = self.wf[fa] + np.minimum(CASE_C[case[fuzzy]], near)
+        return out
 
     def _same_name(self, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
         """`nicknames.same_name` per pair: by root where each name has one, else by table."""

@@ -177,7 +177,7 @@ class Scorer:
         same_phone = self.has_phone[a] & (self.phone_c[a] == self.phone_c[b])
         keep = ~((name_level == NL["else"]) & four & ~same_li & ~same_email & ~same_phone)
         a, b, name_level, case = a[keep], b[keep], name_level[keep], case[keep]
-        name_w = self.name.weights(case, a)
+        name_w = self.name.weights(case, a, b)
         both_li, same_li, four = both_li[keep], same_li[keep], four[keep]
         li_w = np.where(both_li, np.where(same_li, 18.0, -12.0), 0.0)
         email_level, email_w = self.email(a, b)
