@@ -59,6 +59,7 @@ bench-match: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/match_vs_splink.py
+	$(BIN)/python bench/match.py --seeds 7,21,3,99,1001,2002,3003,4004,5005,6006
 	$(BIN)/python bench/match.py --scale 100000
 	$(BIN)/python bench/match.py --scale 1000000
 

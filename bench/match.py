@@ -16,6 +16,7 @@ a `Matcher` with the new ones. Prints seconds, candidate pairs, peak memory and 
 
     python bench/match.py                 # quality, end to end through the store
     python bench/match.py --scale 1000000 # the core at a million sightings
+    python bench/match.py --seeds 7,21,3  # the core on several data sets: the spread
 """
 
 from __future__ import annotations
@@ -212,16 +213,41 @@ def scale(n_sightings: int, seed: int) -> None:
           f"{len(contacts)} contacts share a key; {joined} groups now hold a new one)")  # fmt: skip
 
 
+def spread(n_people: int, seeds: list[int]) -> None:
+    """The matching core in one batch on several generated data sets: how much P/R vary."""
+    from contacts.matching.engine import Matcher
+
+    found_p, found_r = [], []
+    for seed in seeds:
+        found, companies = people(n_people, seed)
+        rows = sightings(found, companies, seed + 1)
+        outcome = Matcher().resolve([to_rec(i, r) for i, r in enumerate(rows)])
+        scores = pairwise(outcome.groups.values(), [r["pid"] for r in rows])
+        found_p.append(scores["precision"])
+        found_r.append(scores["recall"])
+        print(f"seed {seed}: {len(rows)} sightings  precision {scores['precision']:.4f}  "
+              f"recall {scores['recall']:.4f}  F1 {scores['f1']:.4f}")  # fmt: skip
+    print(f"{len(seeds)} seeds: precision mean {sum(found_p) / len(seeds):.4f} "
+          f"(lowest {min(found_p):.4f}), recall mean {sum(found_r) / len(seeds):.4f} "
+          f"(lowest {min(found_r):.4f})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1200)
     parser.add_argument("--scale", type=int, default=0, help="sightings for the core run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--seeds", type=lambda text: [int(x) for x in text.split(",")], default=None,
+        help="comma-separated seeds: the core on each data set, and the spread",
+    )  # fmt: skip
     parser.add_argument("--generate", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         generate(args.generate, args.seed, args.out)
+    elif args.seeds:
+        spread(args.people, args.seeds)
     elif args.scale:
         scale(args.scale, args.seed)
     else:
