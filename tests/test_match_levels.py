@@ -105,6 +105,8 @@ def test_a_mistyped_nickname_still_names_the_same_person() -> None:
     sam = make_rec(1, first="Sam", last="Moreau", emails=["smoreau@trey.example"])
     samule = make_rec(2, first="Samule", last="Moreau", emails=["smoreau@trey.example"])
     assert levels(sam, samule)["name"] == "nickname"
+    samuel_card = make_rec(9, first="Samuel", last="Moreau")
+    assert levels(samuel_card, samule)["name"] == "transposed-given-name"
     # a swapped given name and a typo in the surname: close, not two different names
     grace = make_rec(3, first="Graec", last="Huang", company="widebank")
     huag = make_rec(4, first="Grace", last="Huag", company="widebank")

@@ -118,8 +118,9 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
     if a.last and a.last == b.last:
         if not (a.first and b.first):
             return Level("name", "surname-only", wl - 3.0, shown)
-        if same_name(a.first, b.first):
-            return Level("name", "nickname", wl + wf - 1.0, shown)
+        if same_name(a.first, b.first):  # a typo of the name ('Samule') says so, same weight
+            kind = "transposed-given-name" if _transposed(a.first, b.first) else "nickname"
+            return Level("name", kind, wl + wf - 1.0, shown)
         if (len(a.first) == 1 or len(b.first) == 1) and a.first[0] == b.first[0]:
             return Level("name", "initial", wl + 1.0, shown)
         if _transposed(a.first, b.first):

@@ -126,6 +126,9 @@ class NameScorer:
         case[nick] = C["nickname"]
         open_ &= ~nick
         lena, lenb = self.name_len[fa], self.name_len[fb]
+        typo = np.flatnonzero(nick & (lena == lenb))  # 'Samule' is Samuel mistyped
+        found = per_distinct_pair(_each(_transposed), fa[typo], fb[typo], self.names)
+        case[typo[found.astype(bool)]] = C["transposed-given-name"]
         init = open_ & ((lena == 1) | (lenb == 1)) & (self.initial[fa] == self.initial[fb])
         case[init] = C["initial"]
         open_ &= ~init
