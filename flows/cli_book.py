@@ -208,7 +208,7 @@ def contacts_forget(
         out.print(f"redacted {path} ({count} removed)")
     for path in still_mentioned:
         out.print(
-            f"still mentions them (ingested from outside the drop folder, not changed): {path}",
+            f"still mentions them (ingested from outside the drop folder, not changed): {path}"
         )
 
 

@@ -69,7 +69,7 @@ def _print_pass(run) -> bool:  # type: ignore[no-untyped-def]
     for f in run.result.files:
         moved = "/".join(Path(f.moved_to).parts[-3:]) if f.moved_to else "left in the inbox"
         out.print(
-            f"{f.file}: {f.status}, {f.records} records, {f.quarantined} quarantined -> {moved}",
+            f"{f.file}: {f.status}, {f.records} records, {f.quarantined} quarantined -> {moved}"
         )
     if not run.result.files:
         out.print("no new files")
@@ -103,9 +103,7 @@ def serve_command(
 
     deployments = build_deployments(config, str(inbox) if inbox else None)
     for d in deployments:  # plain lines: paths stay whole at any terminal width
-        out.print(
-            f"{d.flow_name}/{d.name}: {describe_schedule(d)}; parameters {d.parameters}",
-        )
+        out.print(f"{d.flow_name}/{d.name}: {describe_schedule(d)}; parameters {d.parameters}")
     serve_all(deployments, limit=limit)
 
 

@@ -59,7 +59,7 @@ def _print_flags(results: list[IngestResult]) -> None:
         out.print(line)
     if len(lines) > FLAG_LINES:
         out.print(
-            f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json",
+            f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json"
         )
 
 
@@ -74,9 +74,7 @@ def _print_problems(results: list[IngestResult]) -> None:
             if r.status == "failed":
                 say_error(reason)
             else:
-                out.print(
-                    f"{r.file}: record {record} quarantined: {reason}",
-                )
+                out.print(f"{r.file}: record {record} quarantined: {reason}")
     _print_flags(results)
 
 

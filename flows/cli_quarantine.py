@@ -30,12 +30,10 @@ def list_quarantine(event: EventFilter = "", file: FileFilter = "", db: DbOption
         return
     for row in rows:
         excerpt = "; ".join(f"{k}={v}" for k, v in list(row["raw"].items())[:4])
-        out.print(
-            f"{row['file']} record {row['record']}: {row['reason']} [{excerpt[:120]}]",
-        )
+        out.print(f"{row['file']} record {row['record']}: {row['reason']} [{excerpt[:120]}]")
     noun = "record" if len(rows) == 1 else "records"
     out.print(
-        f"{len(rows)} quarantined {noun}; export them with `followup quarantine export -o FILE`",
+        f"{len(rows)} quarantined {noun}; export them with `followup quarantine export -o FILE`"
     )
 
 
