@@ -100,7 +100,7 @@ def test_swapped_neighbour_letters_are_a_typo_but_a_changed_letter_is_another_na
 def test_a_mistyped_nickname_still_names_the_same_person() -> None:
     # 'Samule' is Samuel with two letters swapped; Sam is Samuel's nickname.
     assert roots("samule") == {"samuel"} and roots("ctaherine") == {"catherine", "katherine"}
-    assert roots("mina") == {"mina"}  # a real name is never 'repaired' into another one
+    assert roots("mina") == {"mina"}  # one changed letter from Tina is another name, not a typo
     assert roots("sma") == {"sma"}  # too short to tell a typo from a name
     sam = make_rec(1, first="Sam", last="Moreau", emails=["smoreau@trey.example"])
     samule = make_rec(2, first="Samule", last="Moreau", emails=["smoreau@trey.example"])
