@@ -99,9 +99,7 @@ MessageIdArg = Annotated[
 
 @outbox_app.command("show")
 def outbox_show(
-    message_id: Annotated[
-        int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
-    ],
+    message_id: MessageIdArg,
     body: Annotated[
         bool, typer.Option("--body", help="Only the plain-text body (to edit it in a file).")
     ] = False,
@@ -150,9 +148,7 @@ def outbox_preview(
 
 @outbox_app.command("edit")
 def outbox_edit(
-    message_id: Annotated[
-        int, typer.Argument(help="Message id (from `outbox list`).", min=1, max=MAX_ID)
-    ],
+    message_id: MessageIdArg,
     subject: Annotated[str | None, typer.Option(help="New subject line.")] = None,
     body_file: Annotated[
         Path | None, typer.Option(help="File with the new plain-text body (keep the footer).")
