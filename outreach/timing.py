@@ -119,9 +119,8 @@ def first_opening(
 
     Example: Saturday 2026-05-02 in America/New_York, 09:00-17:00 -> 2026-05-04 13:00.
     """
-    if not is_business_day(day, holidays):
-        day = add_business_days(day, 1, holidays)
-    return to_utc(dt.datetime.combine(day, window.start), zone_name)
+    delay = 0 if is_business_day(day, holidays) else 1
+    return due_at(day, delay, zone_name, window, holidays)
 
 
 def in_window(
