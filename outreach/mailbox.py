@@ -21,9 +21,8 @@ from imap_tools.errors import ImapToolsError, MailboxLoginError
 from imap_tools.mailbox import BaseMailBox
 
 from contacts.errors import ConfigError, MailboxError
-from outreach.config import Config
+from outreach.config import SECURITY_CHOICES, Config
 
-SECURITY = ("none", "starttls", "ssl")
 FETCH_BATCH = 100  # UIDs fetched per command: bounded memory and command length
 
 
@@ -65,7 +64,7 @@ def imap_settings(config: Config) -> ImapSettings:
             "[imap] of followup.toml; the password only in the environment)"
         )
     security = str(config.get("imap.security")).strip().lower()
-    if security not in SECURITY:
+    if security not in SECURITY_CHOICES:
         raise ConfigError(f"FOLLOWUP_IMAP_SECURITY={security!r}: use one of none, starttls or ssl")
     cafile = str(config.get("imap.cafile") or "").strip()
     if cafile and not Path(cafile).is_file():

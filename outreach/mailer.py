@@ -30,9 +30,8 @@ from email.message import EmailMessage
 import yagmail
 
 from contacts.errors import SendError
-from outreach.config import Config
+from outreach.config import SECURITY_CHOICES, Config
 
-SECURITY = ("none", "starttls", "ssl")
 _CHECK = "check FOLLOWUP_SMTP_HOST, FOLLOWUP_SMTP_PORT and FOLLOWUP_SMTP_SECURITY"
 
 
@@ -53,7 +52,7 @@ class SmtpSettings:
         """Settings from followup.toml + FOLLOWUP_SMTP_*; the password from the environment
         or the keyring (service "followup"), never from a file."""
         security = str(config.get("smtp.security")).lower()
-        if security not in SECURITY:
+        if security not in SECURITY_CHOICES:
             raise SendError(f"smtp.security = {security!r}: use none, starttls or ssl")
         user = str(config.get("smtp.user"))
         password = str(config.get("smtp.password") or os.environ.get("FOLLOWUP_SMTP_PASSWORD", ""))
