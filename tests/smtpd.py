@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -107,6 +108,17 @@ def smtp_server(recorder: Recorder, **options: Any) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+@contextmanager
+def followup_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    """A plain server that followup sends to (FOLLOWUP_SMTP_*), with no pause between sends."""
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+        monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
+        monkeypatch.setenv("FOLLOWUP_SEND_PAUSE", "0")
+        yield recorder
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:

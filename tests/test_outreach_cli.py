@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from contacts.model import Message, Suppression
 from contacts.store import session_scope
 from tests.conftest import SAMPLES
-from tests.smtpd import Recorder, smtp_server
+from tests.smtpd import followup_smtp
 
 FAIR = "Spring Career Fair 2026"
 
@@ -74,11 +74,7 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
         "dry run (not sent), .eml written: 16; failed 0, deferred 0, waiting 0, not due yet 0, "
         "over the daily cap 0, cancelled 0, reconciled 0"
     )
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
-        monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
-        monkeypatch.setenv("FOLLOWUP_SEND_PAUSE", "0")
+    with followup_smtp(monkeypatch) as recorder:
         sent = cli("outbox", "send", "--send", "--ignore-window")
         twice = cli("outbox", "send", "--send", "--ignore-window")
     assert sent.out.strip().endswith(

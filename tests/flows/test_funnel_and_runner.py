@@ -17,7 +17,7 @@ from flows.post_event import post_event
 from flows.summary import funnel_table
 from tests.conftest import SAMPLES
 from tests.flows.test_dropfolder_flow import artifacts_of
-from tests.smtpd import Recorder, smtp_server
+from tests.smtpd import followup_smtp
 
 FAIR = "Spring Career Fair 2026"
 
@@ -72,11 +72,7 @@ def test_post_event_and_send_due_publish_the_funnel(
     assert all(fair[k] == 0 for k in fair if k.startswith("emailed:"))
 
     assert cli("outbox", "approve", "--all").code == 0
-    monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
-    monkeypatch.setenv("FOLLOWUP_SEND_PAUSE", "0")
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+    with followup_smtp(monkeypatch) as recorder:
         config = str(project / "followup.toml")
         sent = send_due(
             db=db_url, config_path=config, send=True, ignore_window=True, return_state=True

@@ -13,7 +13,7 @@ from contacts.store import session_scope
 from flows.outreach_flows import plan_followups, send_due
 from flows.post_event import post_event
 from tests.conftest import SAMPLES
-from tests.smtpd import Recorder, smtp_server
+from tests.smtpd import followup_smtp
 
 
 def test_send_due_then_plan_followups(
@@ -33,11 +33,7 @@ def test_send_due_then_plan_followups(
     assert (dry.sent, dry.dry_run) == (0, 0)  # nothing approved yet: nothing goes out
 
     assert cli("outbox", "approve", "--all").code == 0
-    monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
-    monkeypatch.setenv("FOLLOWUP_SEND_PAUSE", "0")
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+    with followup_smtp(monkeypatch) as recorder:
         sent = send_due(db=db_url, config_path=config, send=True, ignore_window=True)
         again = send_due(db=db_url, config_path=config, send=True, ignore_window=True)
     with session_scope(db_url) as session:
