@@ -134,12 +134,14 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
         and (a.first == b.first or same_name(a.first, b.first) or _transposed(a.first, b.first))
     )
     if firsts_agree and a.last and b.last:
-        # a surname one typo away is worth less than the commoner spelling matched exactly
-        near = min(wl, stats.tf_weight("ln:" + b.last, 0.001, 0.95, 1.0, 9.0)) - 1.0
         if min(len(a.last), len(b.last)) >= 4 and OSA.distance(a.last, b.last) <= 1:
-            return Level("name", "fuzzy", wf + min(5.0, near), shown)
-        if JaroWinkler.similarity(a.last, b.last) >= 0.92:
-            return Level("name", "fuzzy", wf + min(3.0, near), shown)
+            close = 5.0
+        else:
+            close = 3.0 if JaroWinkler.similarity(a.last, b.last) >= 0.92 else 0.0
+        if close:
+            # a surname one typo away is worth less than the commoner spelling matched exactly
+            near = min(wl, stats.tf_weight("ln:" + b.last, 0.001, 0.95, 1.0, 9.0)) - 1.0
+            return Level("name", "fuzzy", wf + min(close, near), shown)
     if a.first and b.first and a.last and b.last:
         return Level("name", "else", -10.0, shown)
     return Level("name", "else", -4.0, shown)
