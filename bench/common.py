@@ -57,6 +57,35 @@ def pairwise(clusters: Iterable[list[int]], truth: list[int]) -> dict[str, float
     return {"precision": precision, "recall": recall, "f1": f1, "pairs": actual}
 
 
+def after_review(
+    clusters: Iterable[list[int]], review: Iterable[tuple[int, int]], truth: list[int]
+) -> tuple[dict[str, float], int]:
+    """Scores once a reviewer has merged every review pair that is truly one person.
+
+    `review` holds one row index from each side of a possible duplicate. Returns the
+    pairwise scores of the clusters after those merges and how many review pairs were true.
+    """
+    groups = list(clusters)
+    parent = {m: i for i, members in enumerate(groups) for m in members}
+    joined = list(range(len(groups)))
+
+    def root(x: int) -> int:
+        while joined[x] != x:
+            joined[x] = joined[joined[x]]
+            x = joined[x]
+        return x
+
+    true = 0
+    for a, b in review:
+        if truth[a] == truth[b]:
+            true += 1
+            joined[root(parent[a])] = root(parent[b])
+    merged: dict[int, list[int]] = {}
+    for member, cluster in parent.items():
+        merged.setdefault(root(cluster), []).append(member)
+    return pairwise(merged.values(), truth), true
+
+
 def rss_gb() -> float:
     """Resident memory of this process now, in GB (from /proc; 0.0 where there is none)."""
     try:

@@ -87,7 +87,7 @@ def _ascii(text: str) -> str:
 
 def make_companies(n: int, rng: random.Random) -> list[Company]:
     names: list[Company] = []
-    seen = set()
+    seen: set[str] = set()
     while len(names) < n:
         word = rng.choice(COMPANY_WORDS)
         if len(names) > len(COMPANY_WORDS) * 4:  # big runs: invented names in the tail
@@ -282,5 +282,5 @@ def _sighting(rng: random.Random, p: Person, companies: list[Company]) -> dict:
     if rng.random() < 0.2:
         row["title"] = ""
     if row["phone"]:
-        row["phone"] = _phone_text(rng, row["phone"])
+        row["phone"] = _phone_text(rng, str(row["phone"]))
     return row
