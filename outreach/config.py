@@ -238,7 +238,8 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
     if isinstance(default, bool):
         if not isinstance(value, bool):
             if str(value).strip().lower() not in TRUE_WORDS + FALSE_WORDS:
-                raise ConfigError(f"{source.where(value)} must be true or false")
+                hint = f"default {str(default).lower()}"
+                raise source.error(value, "must be true or false", hint)
             value = str(value).strip().lower() in TRUE_WORDS
         return value
     if isinstance(default, int | float):

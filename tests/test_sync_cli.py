@@ -102,7 +102,8 @@ def test_imap_settings_are_checked(project: Path, cli, monkeypatch: pytest.Monke
     result = cli("outbox", "sync")
     assert (result.code, result.err) == (
         3,
-        "error: FOLLOWUP_IMAP_MARK_SEEN='maybe': imap.mark_seen must be true or false\n",
+        "error: FOLLOWUP_IMAP_MARK_SEEN='maybe': imap.mark_seen must be true or false; "
+        "fix or unset FOLLOWUP_IMAP_MARK_SEEN (default false)\n",
     )
     Path("followup.toml").write_text('[imap]\npassword = "hunter2"\n')
     result = cli("outbox", "sync")
