@@ -119,11 +119,11 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
         if not (a.first and b.first):
             return Level("name", "surname-only", wl - 3.0, shown)
         if same_name(a.first, b.first):  # a typo of the name ('Samule') says so, same weight
-            kind = "transposed-given-name" if _transposed(a.first, b.first) else "nickname"
+            kind = "transposed-given-name" if transposed(a.first, b.first) else "nickname"
             return Level("name", kind, wl + wf - 1.0, shown)
         if (len(a.first) == 1 or len(b.first) == 1) and a.first[0] == b.first[0]:
             return Level("name", "initial", wl + 1.0, shown)
-        if _transposed(a.first, b.first):
+        if transposed(a.first, b.first):
             return Level("name", "transposed-given-name", wl + wf - 1.0, shown)
         if min(len(a.first), len(b.first)) >= 4 and OSA.distance(a.first, b.first) <= 1:
             return Level("name", "fuzzy-given-name", wl - 3.0, shown)
@@ -131,7 +131,7 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
     firsts_agree = (
         a.first
         and b.first
-        and (a.first == b.first or same_name(a.first, b.first) or _transposed(a.first, b.first))
+        and (a.first == b.first or same_name(a.first, b.first) or transposed(a.first, b.first))
     )
     if firsts_agree and a.last and b.last:
         if min(len(a.last), len(b.last)) >= 4 and OSA.distance(a.last, b.last) <= 1:
@@ -147,7 +147,7 @@ def _name(a: Rec, b: Rec, stats: Stats) -> Level:
     return Level("name", "else", -4.0, shown)
 
 
-def _transposed(a: str, b: str) -> bool:
+def transposed(a: str, b: str) -> bool:
     """True when two given names differ only by two swapped neighbouring letters ('Graec').
 
     Names that really differ (Maria / Mario, Karin / Katrin) differ by a changed, added or
@@ -179,7 +179,7 @@ def _email(a: Rec, b: Rec, stats: Stats) -> Level:
         )
         if same_local:
             local = same_local[0].partition("@")[0]
-            if _spells_name(local, a) or _spells_name(local, b):
+            if spells_name(local, a) or spells_name(local, b):
                 # 'ingrid.brisondortov@' at work and at Yahoo: anyone so named might pick it
                 return Level("email", "same-username-of-name", 1.0, same_local[0])
             return Level("email", "same-username", 4.0, same_local[0])
@@ -261,7 +261,7 @@ def screen(a: Rec, b: Rec, stats: Stats) -> Comparison | None:
     return compare(a, b, stats, name)
 
 
-def _spells_name(local: str, rec: Rec) -> bool:
+def spells_name(local: str, rec: Rec) -> bool:
     """True when an address's user name is just the person's name ('jane.doe', 'jdoe12')."""
     letters = "".join(c for c in local if c.isalpha())
     return bool(rec.last) and rec.last in letters and (not rec.first or rec.first[0] in letters)

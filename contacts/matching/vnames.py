@@ -15,7 +15,7 @@ import pandas as pd
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
-from contacts.matching.levels import INCOHERENT_NAMES, Stats, _transposed
+from contacts.matching.levels import INCOHERENT_NAMES, Stats, transposed
 from contacts.matching.nicknames import roots, same_name
 from contacts.matching.table import Table, code_of
 
@@ -112,7 +112,7 @@ class NameScorer:
         agree[~agree] = self._same_name(ra[~agree], rb[~agree])
         swap = np.flatnonzero(~agree)
         swap = swap[self.name_len[ra[swap]] == self.name_len[rb[swap]]]
-        agree[swap] = per_distinct_pair(_each(_transposed), ra[swap], rb[swap], self.names)
+        agree[swap] = per_distinct_pair(_each(transposed), ra[swap], rb[swap], self.names)
         rest = rest[agree]
         case[rest] = self._other_surname(la[rest], lb[rest], case[rest])
         case[~(hfa | hla) | ~(hfb | hlb)] = C["null"]
@@ -127,7 +127,7 @@ class NameScorer:
         open_ &= ~nick
         lena, lenb = self.name_len[fa], self.name_len[fb]
         typo = np.flatnonzero(nick & (lena == lenb))  # 'Samule' is Samuel mistyped
-        found = per_distinct_pair(_each(_transposed), fa[typo], fb[typo], self.names)
+        found = per_distinct_pair(_each(transposed), fa[typo], fb[typo], self.names)
         case[typo[found.astype(bool)]] = C["transposed-given-name"]
         init = open_ & ((lena == 1) | (lenb == 1)) & (self.initial[fa] == self.initial[fb])
         case[init] = C["initial"]
@@ -136,7 +136,7 @@ class NameScorer:
         osa = per_distinct_pair(cpdist_of(OSA.distance, 1), fa[near], fb[near], self.names)
         one = near[osa <= 1]
         swap = one[lena[one] == lenb[one]]
-        trans = per_distinct_pair(_each(_transposed), fa[swap], fb[swap], self.names).astype(bool)
+        trans = per_distinct_pair(_each(transposed), fa[swap], fb[swap], self.names).astype(bool)
         case[one] = C["fuzzy-given-name"]
         case[swap[trans]] = C["transposed-given-name"]
         return case

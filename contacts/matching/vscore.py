@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz.fuzz import token_set_ratio
 from rapidfuzz.process import cpdist
 
-from contacts.matching.levels import SAME_NAME_ELSEWHERE, Stats, _spells_name, screen
+from contacts.matching.levels import SAME_NAME_ELSEWHERE, Stats, screen, spells_name
 from contacts.matching.table import Table, codes, sorted_unique
 from contacts.matching.vnames import (
     CASE_LEVEL,
@@ -128,7 +128,7 @@ class Scorer:
 
     def _spells(self, x: int, y: int) -> bool:
         local = self.t.text["emails"][x].partition("@")[0]
-        return _spells_name(local, self.t.rec(x)) or _spells_name(local, self.t.rec(y))
+        return spells_name(local, self.t.rec(x)) or spells_name(local, self.t.rec(y))
 
     def phone(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         both = self.has_phone[a] & self.has_phone[b]
