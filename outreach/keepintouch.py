@@ -28,7 +28,7 @@ from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
-from outreach.staging import stage_message
+from outreach.staging import one_per_mailbox, stage_message
 from outreach.timing import Window, first_opening
 
 SEQUENCE = KEEP_IN_TOUCH
@@ -209,6 +209,7 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
             ).first()
             message = stage_message(enrollment, rounds, 0, config, previous)
             message.enrollment = enrollment
+            one_per_mailbox(session, message)
             # Due like any stage: the window's opening in the recipient's zone, on `today`
             # or the next business day.
             message.due_at = first_opening(today, message.timezone, window, config.holidays)

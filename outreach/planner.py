@@ -29,7 +29,7 @@ from outreach.config import Config
 from outreach.render import Renderer
 from outreach.senders import resolve_sender
 from outreach.sequences import Sequence, get_sequence, unmet
-from outreach.staging import facts_for, make_message_id, stage_message
+from outreach.staging import facts_for, make_message_id, one_per_mailbox, stage_message
 
 __all__ = ["PlanResult", "make_message_id", "plan_due", "plan_event"]
 
@@ -232,8 +232,13 @@ def _advance(
         reason = unmet(sequence.stages[index].condition, facts)
         message = stage_message(enrollment, sequence, index, config, previous, reason, renderer)
         message.enrollment = enrollment
+        shared = one_per_mailbox(session, message)
         session.add(message)
         session.flush()
+        if shared:  # the mailbox gets this sequence through another contact
+            enrollment.state, enrollment.reason = "stopped", message.reason
+            result.skipped += 1
+            return
         if message.state == "drafted":
             write_draft(message, config)
             result.drafted += 1

@@ -12,6 +12,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from contacts.errors import RenderError
 from contacts.model import Contact, Enrollment, Event, Message
 from outreach.config import Config
@@ -25,6 +28,31 @@ def make_message_id(event: str, sequence: str, stage: str, email_key: str, domai
     """A deterministic Message-ID: the same contact, event and stage always give the same id."""
     digest = hashlib.sha256(f"{event}|{sequence}|{stage}|{email_key}".encode()).hexdigest()[:32]
     return f"<{digest}@{domain or 'followup.invalid'}>"
+
+
+def one_per_mailbox(session: Session, message: Message) -> bool:
+    """Skip `message` when its address already gets this stage through another contact.
+
+    Two contacts may share one address (a role mailbox like info@, a family's address); the
+    mailbox gets the stage once, through the contact staged first. The second message is
+    `skipped` with the reason, under an id of its own (never sent, so the id only has to be
+    unique). Returns True when it was skipped; the caller ends that contact's sequence.
+    """
+    other = session.scalar(sa.select(Message).where(Message.message_id == message.message_id))
+    if other is None:
+        return False
+    message.state = "skipped"
+    message.reason = (
+        f"{message.to_addr} already gets this stage through contact #{other.contact_id} "
+        f"({other.to_name}); one message per mailbox. To write to {message.to_name} too, "
+        "give this contact an address of their own"
+    )
+    digest, _, domain = message.message_id.strip("<>").partition("@")
+    unique = hashlib.sha256(f"{digest}|{message.contact_id}".encode()).hexdigest()[:32]
+    message.message_id = f"<{unique}@{domain}>"
+    message.subject = message.body_text = message.body_html = ""
+    message.attachments = []
+    return True
 
 
 def met_before(contact: Contact, event: Event) -> bool:

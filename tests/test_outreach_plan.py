@@ -251,3 +251,34 @@ def test_met_before_looks_at_earlier_events_only(project: Path, db_url: str) -> 
             events = {s.event.name: s.event for s in contact.sightings}
             assert met_before(contact, events["Fall Meetup 2026"]) is True
             assert met_before(contact, events[FAIR]) is False
+
+
+def test_a_shared_mailbox_gets_each_stage_once(project: Path, db_url: str, tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "First Name,Last Name,Email,Company\n"
+        "Sarah,Kim,info@startup.example,Startup Inc\n"
+        "Tom,Brown,info@startup.example,Startup Inc\n"
+        "Ada,Park,ada.park@acme.example,Acme\n"
+    )
+    ingest_file(leads, "Meetup", date=dt.date(2026, 3, 12), region="US", url=db_url)
+    match_pending(db_url)
+    config = config_in(project)
+    result = plan_event("Meetup", config, url=db_url)
+    assert (result.enrolled, result.drafted, result.skipped) == (3, 2, 1)
+    with session_scope(db_url) as session:
+        rows = session.execute(
+            sa.select(Message.to_name, Message.state, Message.reason).order_by(Message.id)
+        ).all()
+    sarah, tom = (
+        next(r for r in rows if r.to_name == name) for name in ("Sarah Kim", "Tom Brown")
+    )
+    assert (sarah.state, sarah.reason) == ("drafted", "")
+    assert tom.state == "skipped"
+    assert tom.reason.startswith("info@startup.example already gets this stage through contact #")
+    assert tom.reason.endswith(
+        "(Sarah Kim); one message per mailbox. To write to Tom Brown too, give this contact "
+        "an address of their own"
+    )
+    again = plan_event("Meetup", config, url=db_url)
+    assert (again.drafted, again.skipped) == (0, 0)
