@@ -32,6 +32,11 @@ def _recs(n_people: int, seed: int) -> list[Rec]:
     recs.append(make_rec(len(recs), first=recs[0].first, last=recs[0].last,
                          emails=[*recs[0].emails, "second@home.example"],
                          phones=["+12025550143", "+12025550144"]))  # fmt: skip
+    # swapped names whose given name folds to another key (Kate -> Catherine, Jose -> Joseph)
+    for first, last in (("Kate", "Johnson"), ("Johnson", "Kate"), ("José", "Núñez"),
+                        ("Nunez", "Jose")):  # fmt: skip
+        recs.append(make_rec(len(recs), first=first, last=last, company="initech",
+                             title="recruiter"))  # fmt: skip
     return recs
 
 
@@ -105,6 +110,14 @@ def test_one_batch_same_decisions_both_ways(seed: int) -> None:
     columns = _decisions(Matcher(COLUMNS).resolve(recs))
     assert len(pairwise[0]) < len(recs) - 900 and len(pairwise[2]) > 100
     assert columns == pairwise
+
+
+def test_swapped_names_with_a_nickname_key_meet_both_ways(recs: list[Rec]) -> None:
+    kate, _, jose, _ = (r.id for r in recs[-4:])
+    for thresholds in (PAIRWISE, COLUMNS):
+        groups = Matcher(thresholds).resolve(recs).groups.values()
+        assert [kate, kate + 1] in groups
+        assert [jose, jose + 1] in groups
 
 
 def test_known_contacts_and_keep_separate_same_decisions_both_ways(recs: list[Rec]) -> None:

@@ -270,9 +270,7 @@ def test_a_shared_mailbox_gets_each_stage_once(project: Path, db_url: str, tmp_p
         rows = session.execute(
             sa.select(Message.to_name, Message.state, Message.reason).order_by(Message.id)
         ).all()
-    sarah, tom = (
-        next(r for r in rows if r.to_name == name) for name in ("Sarah Kim", "Tom Brown")
-    )
+    sarah, tom = (next(r for r in rows if r.to_name == name) for name in ("Sarah Kim", "Tom Brown"))
     assert (sarah.state, sarah.reason) == ("drafted", "")
     assert tom.state == "skipped"
     assert tom.reason.startswith("info@startup.example already gets this stage through contact #")

@@ -47,9 +47,11 @@ def block_entries(table: Table, space: Space | None = None) -> tuple[np.ndarray,
             parts["local"] = (pos[chosen], local)
     n = len(table)
     fk, last_text = table.first_keys(), table.text["last"]
-    both_codes, vocab_words = codes(np.concatenate([fk, last_text]))
-    both_codes = coded("name", both_codes, vocab_words)
-    fk_code, last = both_codes[:n], both_codes[n:]
+    # the name key folds the surname slot like a given name too ('Johnson, Kate')
+    last_key = table.last_keys()
+    all_codes, vocab_words = codes(np.concatenate([fk, last_text, last_key]))
+    all_codes = coded("name", all_codes, vocab_words)
+    fk_code, last, lk_code = all_codes[:n], all_codes[n : 2 * n], all_codes[2 * n :]
     first, names = table.code("first")
     initial, initials = codes(np.asarray([u[:1] for u in names], dtype=object))
     initial = coded("initial", initial[first], initials)
@@ -59,9 +61,9 @@ def block_entries(table: Table, space: Space | None = None) -> tuple[np.ndarray,
     has_last = (last_text != "") & (last >= 0)
     has_company = (table.text["company"] != "") & (company >= 0)
     both = has_fk & has_last
-    low, high = np.minimum(fk_code, last), np.maximum(fk_code, last)
+    low, high = np.minimum(fk_code, lk_code), np.maximum(fk_code, lk_code)
     composite = [
-        (both, low * vocab + high, vocab * vocab),
+        (both & (lk_code >= 0), low * vocab + high, vocab * vocab),
         (both & (initial >= 0), initial * vocab + last, vocab * vocab),
         (has_last & has_company, last * width + company, vocab * width),
         (has_fk & has_company, fk_code * width + company, vocab * width),

@@ -100,7 +100,8 @@ def make_rec(
 # The rules of `block_keys` and `stat_keys` (with `first_key` and `nicknames.roots`). A store
 # indexed under another version is re-indexed before its next match (`storage.refresh_keys`).
 # 2: a given name one swap from a name in the nickname table takes that name's key.
-KEYS_VERSION = 2
+# 3: the name key folds both slots, so 'Kate Johnson' meets 'Johnson Kate' (swapped).
+KEYS_VERSION = 3
 
 
 def first_key(first: str) -> str:
@@ -112,7 +113,9 @@ def block_keys(rec: Rec) -> list[str]:
     """Cheap keys; two records are compared when they share at least one.
 
     LinkedIn slug, each email, each email's local part, each phone, the (nickname-folded)
-    name in either order, surname + company and given name + company.
+    name in either order, surname + company and given name + company. Both slots of the
+    name key are folded like a given name: in a swapped record the given name is the
+    surname ('Johnson, Kate'), and it must give the key that 'Kate Johnson' gives.
     """
     keys: list[str] = []
     if rec.linkedin:
@@ -125,7 +128,7 @@ def block_keys(rec: Rec) -> list[str]:
     keys.extend("ph:" + phone for phone in rec.phones)
     fk = first_key(rec.first)
     if fk and rec.last:
-        keys.append("nm:" + "|".join(sorted((fk, rec.last))))
+        keys.append("nm:" + "|".join(sorted((fk, first_key(rec.last)))))
         keys.append("ni:" + rec.first[0] + "|" + rec.last)
     if rec.company:
         if rec.last:

@@ -153,6 +153,12 @@ class Table:
         mapped = np.asarray([first_key(u) for u in uniques], dtype=object)
         return mapped[found]
 
+    def last_keys(self) -> np.ndarray:
+        """Each surname folded like a given name (`first_key`), for the either-order name key."""
+        found, uniques = self.code("last")
+        mapped = np.asarray([first_key(u) for u in uniques], dtype=object)
+        return mapped[found]
+
     def first_key_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """(code, distinct values) of `first_keys`, without re-hashing every record."""
         found, uniques = self.code("first")
