@@ -57,7 +57,11 @@ class TimelineEntry:
 
 
 def find_contact(session: Session, ref: str | int) -> Contact:
-    """A contact by id ("12") or by one of its email addresses, or a clear error."""
+    """A contact by id ("12") or by one of its email addresses, or a clear error.
+
+    A contact that was merged into another leads to the one it was merged into (what it
+    carried moved there), so a note or tag never lands on a contact no list shows.
+    """
     text = str(ref).strip()
     contact: Contact | None = None
     if text.isdigit():
@@ -74,6 +78,8 @@ def find_contact(session: Session, ref: str | int) -> Contact:
             f"no contact {text!r}: give a contact id or email address "
             "(find it with `followup contacts search NAME`)"
         )
+    while contact.merged_into is not None:
+        contact = session.get_one(Contact, contact.merged_into)
     return contact
 
 

@@ -1,8 +1,10 @@
 """Merge two contacts, keep them apart, or undo a merge, always with a recorded decision.
 
-A merge moves the loser's sightings (and enrollments) to the survivor and copies its
-emails and phones; the loser keeps all its own rows and points at the survivor
-(`merged_into`), so nothing is deleted and `unmerge` can restore both exactly.
+A merge moves the loser's sightings, enrollments, tags, notes and interactions (and its
+cadence and a stronger status: `contacts.relations`) to the survivor and copies its
+emails and phones; the loser keeps its own emails and phones and points at the survivor
+(`merged_into`). What moved is recorded in the decision, so nothing is deleted and
+`unmerge` can restore both exactly.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from contacts.model import (
     ContactPhone,
     MatchDecision,
 )
+from contacts.relations import take_over
 from contacts.stoprules import merge_enrollments
 from contacts.survivorship import refresh_contact
 
@@ -70,6 +73,7 @@ def merge_contacts(
     new_emails, new_phones = _copy_identifiers(survivor, loser)
     session.flush()
     enrollments = merge_enrollments(session, survivor.id, loser.id)
+    relations = take_over(session, survivor, loser)
     loser.merged_into = survivor.id
     session.expire(survivor, ["sightings"])
     session.expire(loser, ["sightings"])
@@ -87,6 +91,7 @@ def merge_contacts(
             "copied_phones": [p.id for p in new_phones],
             "enrollments": enrollments.moved,
             "superseded": enrollments.superseded,
+            **relations,
         },
     )
     session.add(decision)

@@ -24,6 +24,7 @@ from contacts.model import (
     SightingRow,
     utcnow,
 )
+from contacts.relations import give_back
 from contacts.survivorship import attach, refresh_contact
 
 
@@ -51,6 +52,7 @@ def _undo_merge(session: Session, survivor: Contact, decision: MatchDecision) ->
         .where(Enrollment.id.in_(evidence.get("superseded", [])))
         .values(state="active", reason="")
     )
+    give_back(session, survivor, loser, evidence)
     loser.merged_into = None
     return loser
 

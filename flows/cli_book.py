@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.orm import Session
 
 from contacts import book, privacy
 from contacts.errors import InputError
 from contacts.events import find_event, parse_date
+from contacts.model import Contact
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, out
 from ingest.redact import redact_person
@@ -64,6 +66,14 @@ def contacts_search(
     out.print(_table(entries, f"{len(entries)} contacts matching {text!r}"))
 
 
+def _find(session: Session, ref: str) -> Contact:
+    """`book.find_contact`, saying so when a merged contact's id led to its survivor."""
+    contact = book.find_contact(session, ref)
+    if ref.strip().isdigit() and int(ref) != contact.id:
+        err.print(f"note: contact {int(ref)} was merged into #{contact.id}; using #{contact.id}")
+    return contact
+
+
 @contacts_app.command("show")
 def contacts_show(
     ref: RefArg,
@@ -74,7 +84,7 @@ def contacts_show(
 ) -> None:
     """Show a contact: details, tags, cadence and the interaction log."""
     with session_scope(db) as session:
-        contact = book.find_contact(session, ref)
+        contact = _find(session, ref)
         if all_:
             data = privacy.everything_about(session, contact)
             out.print_json(json.dumps(data, ensure_ascii=False, default=str))
@@ -111,7 +121,7 @@ def contacts_note(
 ) -> None:
     """Add a note to a contact's interaction log."""
     with session_scope(db) as session:
-        contact = book.find_contact(session, ref)
+        contact = _find(session, ref)
         book.add_note(session, contact.id, text)
     out.print(f"noted for #{contact.id} {contact.full_name}")
 
@@ -125,7 +135,7 @@ def contacts_tag(
 ) -> None:
     """Tag a contact (or remove tags with --remove)."""
     with session_scope(db) as session:
-        contact = book.find_contact(session, ref)
+        contact = _find(session, ref)
         for tag in tags:
             (book.remove_tag if remove else book.add_tag)(session, contact.id, tag)
         now = book.tags_of(session, contact.id)
@@ -148,7 +158,7 @@ def contacts_keep_in_touch(
     if not stop and not every:
         raise InputError("keep-in-touch: say how often with --every, e.g. --every 90d (or --stop)")
     with session_scope(db) as session:
-        contact_id = book.find_contact(session, ref).id if ref else None
+        contact_id = _find(session, ref).id if ref else None
         who = f"#{contact_id}" if contact_id else f"tag {book.normalize_tag(tag)}"
         if stop:
             found = keepintouch.clear_cadence(session, contact_id, tag)

@@ -8,12 +8,24 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from contacts.book import add_note, add_tag, find_contact, remove_tag
 from contacts.match import match_pending
-from contacts.model import Contact, Enrollment, Event, MatchDecision, Message
+from contacts.model import (
+    Cadence,
+    Contact,
+    ContactTag,
+    Enrollment,
+    Event,
+    Interaction,
+    MatchDecision,
+    Message,
+)
 from contacts.review import decide, open_reviews
+from contacts.stoprules import set_status
 from contacts.store import session_scope
 from contacts.unmerge import unmerge
 from ingest.pipeline import ingest_file
+from outreach.keepintouch import set_cadence
 from tests.conftest import DATA
 
 MATCH = DATA / "match"
@@ -165,6 +177,63 @@ def test_review_merge_then_unmerge_restores_the_exact_prior_contacts(db_url: str
         assert session.scalars(
             sa.select(MatchDecision.rule).where(MatchDecision.kind == "separate")
         ).all() == ["unmerge"]
+
+
+def relations(url: str) -> list[tuple]:
+    """Tags, the interaction log, cadences, status and message states of every contact."""
+    with session_scope(url) as session:
+
+        def of(cid: int, *columns: Any) -> list[Any]:
+            rows = session.execute(sa.select(*columns).where(columns[0].table.c.contact_id == cid))
+            return sorted(tuple(row) for row in rows)
+
+        return [
+            (
+                c.id,
+                c.status,
+                of(c.id, ContactTag.tag),
+                of(c.id, Interaction.kind, Interaction.detail),
+                of(c.id, Cadence.every_days),
+                of(c.id, Message.stage, Message.state, Message.reason),
+            )
+            for c in session.scalars(sa.select(Contact).order_by(Contact.id))
+        ]
+
+
+def test_a_merge_hands_tags_notes_cadence_and_status_to_the_survivor_and_unmerge_back(
+    db_url: str,
+) -> None:
+    review_id = chris_pair(db_url)
+    with session_scope(db_url) as session:
+        add_tag(session, 9, "alumni")
+        add_tag(session, 10, "alumni")
+        add_tag(session, 10, "mentor")
+        add_note(session, 10, "promised an intro to his manager")
+        set_cadence(session, 90, contact_id=10)
+        set_status(session, 10, "replied", "thanks, let's talk")
+        event = session.scalars(sa.select(Event)).first()
+        assert event is not None
+        _enroll(session, 9, event.id, "job-seeker")
+    before = relations(db_url)
+    with session_scope(db_url) as session:
+        assert decide(session, review_id, "merge") == "merged contact 10 into contact 9"
+    with session_scope(db_url) as session:
+        assert find_contact(session, "10").id == 9  # the merged id leads to the survivor
+        add_tag(session, find_contact(session, "10").id, "rust")
+    merged = {row[0]: row for row in relations(db_url)}
+    assert merged[9][1:] == (
+        "replied",
+        [("alumni",), ("mentor",), ("rust",)],
+        [("note", "promised an intro to his manager"), ("replied", "thanks, let's talk")],
+        [(90,)],
+        [("first", "cancelled", "contact replied (merged from contact 10)"),
+         ("nudge", "cancelled", "contact replied (merged from contact 10)")],
+    )  # fmt: skip
+    assert merged[10][2:5] == ([("alumni",)], [], [])
+    with session_scope(db_url) as session:
+        remove_tag(session, 9, "rust")
+        unmerge(session, 9)
+    assert relations(db_url) == before
 
 
 def test_unmerge_splits_off_sightings_an_import_joined(db_url: str) -> None:
