@@ -12,9 +12,9 @@ from contacts.model import MAX_ID, Contact, MatchDecision
 from contacts.review import ACTIONS, decide, open_reviews, why
 from contacts.store import session_scope
 from contacts.unmerge import unmerge
-from flows.cliapp import DbOption, app, contacts_app, out
+from flows.cliapp import DbOption, app, contacts_app, err, out
 
-SHORT = {"m": "merge", "k": "keep-separate", "s": "skip"}
+SHORT = {"m": "merge", "k": "keep-separate", "keep": "keep-separate", "s": "skip"}
 
 
 def _side_by_side(decision: MatchDecision, a: Contact, b: Contact) -> Table:
@@ -82,13 +82,24 @@ def review(
             out.print(_side_by_side(decision, a, b))
             if list_only:
                 continue
-            try:
-                answer = typer.prompt("merge, keep-separate or skip? [m/k/s]", default="s")
-            except typer.Abort:  # end of input: keep the answers given so far
+            answer = _ask()
+            if answer is None:  # end of input: keep the answers given so far
                 out.print("stopped; the answers given so far are saved")
                 return
-            action = SHORT.get(answer.strip().lower(), answer.strip().lower())
-            out.print(decide(session, decision.id, action))
+            out.print(decide(session, decision.id, answer))
+
+
+def _ask() -> str | None:
+    """One answer for the pair shown, asked again until it is one of the three (None: EOF)."""
+    while True:
+        try:
+            answer = typer.prompt("merge, keep-separate or skip? [m/k/s]", default="s")
+        except typer.Abort:
+            return None
+        action = SHORT.get(answer.strip().lower(), answer.strip().lower())
+        if action in ACTIONS:
+            return action
+        err.print(f"{answer.strip()!r}: answer m (merge), k (keep-separate) or s (skip)")
 
 
 @contacts_app.command("why")

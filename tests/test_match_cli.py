@@ -46,8 +46,10 @@ def test_review_lists_side_by_side_and_takes_answers_from_stdin(
     listed = cli("review", "--list")
     assert "possible duplicate 16: score 13.91 (review-band)" in listed.out
     assert "│ sources  │ cards.csv#5      │ connections.csv#2         │" in listed.out
-    monkeypatch.setattr("sys.stdin", io.StringIO("k\ns\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\nkeep\ns\n"))
     answered = cli("review")
+    assert answered.err == "'x': answer m (merge), k (keep-separate) or s (skip)\n"
+    assert answered.code == 0
     assert "contacts 9 and 10 are kept separate" in answered.out
     assert "skipped 13" in answered.out
     again = cli("review", "--list")
