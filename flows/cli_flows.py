@@ -99,11 +99,16 @@ def serve_command(
     config: ConfigOption = None,
 ) -> None:
     """Serve every deployment on its [schedules] cron until Ctrl-C (Prefect UI: PREFECT_API_URL)."""
-    from flows.serve import build_deployments, describe_schedule, serve_all
+    from flows.serve import build_deployments, describe_schedule, mailbox_set, serve_all
 
     deployments = build_deployments(config, str(inbox) if inbox else None)
     for d in deployments:  # plain lines: paths stay whole at any terminal width
         out.print(f"{d.flow_name}/{d.name}: {describe_schedule(d)}; parameters {d.parameters}")
+    if not mailbox_set(load_config(config)):
+        err.print(
+            "note: sync-replies is served inactive: no mailbox is set (imap.host or "
+            "FOLLOWUP_IMAP_HOST); set it and restart `followup serve` to read replies"
+        )
     serve_all(deployments, limit=limit)
 
 

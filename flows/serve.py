@@ -11,6 +11,7 @@ the serving process (or worker), so no credentials end up in Prefect.
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,7 +23,7 @@ from flows.outreach_flows import plan_followups, send_due
 from flows.post_event import post_event, post_event_daily
 from flows.schedules import load_schedules
 from flows.sync import sync_replies
-from outreach.config import load_config
+from outreach.config import Config, load_config
 
 SCHEDULED_NAME = "scheduled"
 MANUAL_NAME = "manual"
@@ -57,6 +58,9 @@ def build_deployments(
     deployments: list[RunnerDeployment] = []
     for key, flow in SCHEDULED.items():
         spec = specs[key]
+        if key == "sync_replies" and not mailbox_set(config):
+            # no mailbox to read: the run would fail every 15 minutes; served, run by hand
+            spec = replace(spec, active=False)
         params = _base_parameters(flow, config.path) | spec.parameters
         if "inbox" in inspect.signature(flow.fn).parameters:
             chosen = inbox or params.get("inbox") or "data/inbox"
@@ -74,6 +78,11 @@ def build_deployments(
         )
         deployments.append(cast(RunnerDeployment, deployment))
     return deployments
+
+
+def mailbox_set(config: Config) -> bool:
+    """True when an IMAP host is configured (sync-replies has a mailbox to read)."""
+    return bool(str(config.get("imap.host")).strip())
 
 
 def describe_schedule(deployment: RunnerDeployment) -> str:

@@ -10,7 +10,10 @@ from contacts.errors import ConfigError
 from flows.serve import build_deployments, describe_schedule
 
 
-def test_serve_builds_every_deployment_with_its_schedule(project: Path) -> None:
+def test_serve_builds_every_deployment_with_its_schedule(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_IMAP_HOST", "imap.example.org")
     deployments = build_deployments()
     config = str((project / "followup.toml").resolve())
     inbox = str((project / "data" / "inbox").resolve())
@@ -34,6 +37,11 @@ def test_serve_builds_every_deployment_with_its_schedule(project: Path) -> None:
     ]
     schedule = deployments[0].schedules[0].schedule  # type: ignore[index]
     assert (schedule.cron, schedule.timezone) == ("*/5 * * * *", "America/New_York")  # type: ignore[union-attr]
+
+
+def test_without_a_mailbox_sync_replies_is_served_but_never_scheduled(project: Path) -> None:
+    sync = next(d for d in build_deployments() if d.flow_name == "sync-replies")
+    assert describe_schedule(sync) == "*/15 * * * * (America/New_York) inactive"
 
 
 def test_schedules_come_from_the_config(project: Path) -> None:
