@@ -26,6 +26,7 @@ LEGAL_SUFFIXES = {
 }  # fmt: skip
 _LINKEDIN = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 _ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+_LABEL = re.compile(r"\[[^\[\]]*\]|\{[^{}]*\}")  # '[Recruiter]', '{VIP}'
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CACHE = 65536  # repeated values (companies, first names, domains) are normalized once
 
@@ -74,8 +75,11 @@ def recase(text: str, surname: bool = False) -> str:
 def split_name(full: str) -> tuple[str, str, str]:
     """(full, first, last) from a single full-name field; honorifics and suffixes dropped.
 
-    'Last, First' is understood: 'Doe, Jane' -> ('Jane Doe', 'Jane', 'Doe').
+    'Last, First' is understood: 'Doe, Jane' -> ('Jane Doe', 'Jane', 'Doe'). A label in
+    square or curly brackets is not part of the name: '[Recruiter] Tom Hanks' -> Tom Hanks
+    (the raw row keeps it).
     """
+    full = _LABEL.sub(" ", full).strip() or full
     name = HumanName(full)
     if _is_mono_case(full):
         name.capitalize(force=True)

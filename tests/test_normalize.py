@@ -67,6 +67,8 @@ def test_recase(value: str, expected: str) -> None:
 def test_split_name_understands_last_comma_first_and_honorifics() -> None:
     assert split_name("Doe, Jane") == ("Jane Doe", "Jane", "Doe")
     assert split_name("Dr. Robert Smith Jr.") == ("Robert Smith", "Robert", "Smith")
+    assert split_name("[Recruiter] Tom Hanks") == ("Tom Hanks", "Tom", "Hanks")
+    assert split_name("Ann Lee {VIP}") == ("Ann Lee", "Ann", "Lee")
 
 
 @pytest.mark.parametrize(
