@@ -43,6 +43,9 @@ def export_files(folder: Path) -> list[Path]:
     )
 
 
+KEYS = frozenset(("name", "date", "region", "timezone", "sequence", "roster", "map"))
+
+
 def read_event_folder(folder: str | Path) -> EventFolder:
     """The event described by a folder: `event.toml` if present, else the folder's name."""
     path = Path(folder)
@@ -60,6 +63,11 @@ def read_event_folder(folder: str | Path) -> EventFolder:
             meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{meta_file}: not valid TOML ({exc}); fix that line") from exc
+    unknown = sorted(set(meta) - KEYS)
+    if unknown:  # a misspelt key would otherwise be ignored and its default used silently
+        raise InputError(
+            f"{meta_file}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(KEYS))}"
+        )
     roster = str(meta.get("roster", ""))
     if roster and not (path / roster).is_file():
         raise InputError(

@@ -54,3 +54,15 @@ def test_an_event_toml_naming_a_missing_roster_is_one_line(project: Path, cli) -
         "error: spring/event.toml roster: 'attendees.csv' is not in spring; put the "
         "organiser's attendee list there or remove the roster line\n"
     )
+
+
+def test_a_misspelt_event_toml_key_is_refused_not_ignored(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("spring").mkdir()
+    shutil.copy(SAMPLES / "Connections.csv", "spring/Connections.csv")
+    Path("spring/event.toml").write_text('name = "Spring"\nsequnce = "recruiter"\n')
+    result = cli("run", "spring")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: spring/event.toml: unknown key 'sequnce'; the keys are date, map, name, "
+        "region, roster, sequence, timezone\n"
+    )
