@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -253,5 +254,8 @@ def today(
     out.print(table)
     if draft and reminders:
         messages = keepintouch.draft_due(cfg, day, db)
-        ok = sum(1 for m in messages if m.state == "drafted")
-        err.print(f"drafted {ok} check-ins into the outbox ({len(messages) - ok} blocked)")
+        count = Counter(m.state for m in messages)
+        other = f"{count['blocked']} blocked"
+        if count["skipped"]:
+            other += f", {count['skipped']} skipped; see `followup outbox list`"
+        err.print(f"drafted {count['drafted']} check-ins into the outbox ({other})")

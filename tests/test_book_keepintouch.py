@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from contacts.errors import InputError
-from contacts.model import Enrollment, Interaction, Message
+from contacts.model import ContactEmail, Enrollment, Interaction, Message
 from contacts.store import session_scope
 from outreach.keepintouch import due_reminders, parse_every
 from tests.bookdata import SPRING, contact_id, load_spring, mark_sent, set_statuses
@@ -125,6 +125,30 @@ def test_today_lists_and_drafts_check_ins_into_the_outbox(project: Path, cli) ->
     )
     mark_sent(url, SPRING, [MARIA], dt.datetime(2026, 6, 12, 9))
     assert [d[2] for d in _due(url, dt.date(2026, 9, 10))] == [dt.date(2026, 9, 10)]
+
+
+def test_a_shared_address_gets_one_check_in(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    url = _setup(cli)
+    mark_sent(url, SPRING, [ROBERT], dt.datetime(2026, 3, 13, 9))
+    assert cli("contacts", "keep-in-touch", ROBERT, "--every", "90d").code == 0
+    robert, maria = contact_id(url, ROBERT), contact_id(url, MARIA)
+    with session_scope(url) as session:  # Robert now reads his mail at Maria's address
+        mine = sa.select(ContactEmail).where(ContactEmail.contact_id == robert)
+        email = session.scalars(mine).one()
+        email.email = email.email_key = MARIA
+    drafted = cli("today", "--on", "2026-06-11", "--draft")
+    assert drafted.err == (
+        "drafted 1 check-ins into the outbox (0 blocked, 1 skipped; see `followup outbox list`)\n"
+    )
+    with session_scope(url) as session:
+        rows = session.execute(
+            sa.select(Message.contact_id, Message.state, Message.reason)
+            .join(Enrollment)
+            .where(Enrollment.sequence == "keep-in-touch")
+            .order_by(Message.id)
+        ).all()
+    assert [(r.contact_id, r.state) for r in rows] == [(maria, "drafted"), (robert, "skipped")]
+    assert rows[1].reason.startswith(f"{MARIA} already gets this stage through contact #{maria}")
 
 
 def test_keep_in_touch_errors(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
