@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contacts.book import contact_query
 from contacts.export_layouts import layout_csv, safe_cell, vcards
+from contacts.exportid import contact_uid, store_id
 from contacts.model import Contact, ContactTag, Enrollment, Message, SightingRow, utcnow
 
 
@@ -151,5 +152,13 @@ def export_csv(session: Session, layout: str = "", event: str = "", tag: str = "
 
 
 def export_vcard(session: Session, version: str = "3.0", event: str = "", tag: str = "") -> str:
-    """All (or the filtered) contacts as vCard 3.0 or 4.0 in one UTF-8 file."""
-    return vcards(export_json_rows(session, event, tag, extras=True), version)
+    """All (or the filtered) contacts as vCard 3.0 or 4.0 in one UTF-8 file.
+
+    Each card has the UID of its contact in this store, so ingesting the file again joins
+    every card to its contact (`contacts.exportid`).
+    """
+    rows = export_json_rows(session, event, tag, extras=True)
+    store = store_id(session)
+    for row in rows:
+        row["uid"] = contact_uid(store, row["id"]) if store else ""
+    return vcards(rows, version)

@@ -1,8 +1,9 @@
 """Export layouts other tools import: Google Contacts CSV, Outlook CSV, vCard 3.0 and 4.0.
 
 Every CSV cell goes through `safe_cell` (spreadsheet formula injection); vCards are UTF-8,
-CRLF, folded at 75 octets, and carry EMAIL, TEL and the LinkedIn URL so that ingesting
-the exported file again matches everyone exactly (no new contacts).
+CRLF, folded at 75 octets, and carry the contact's UID (`contacts.exportid`), full name,
+EMAIL, TEL and the LinkedIn URL so that ingesting the exported file again matches
+everyone (no new contacts) and keeps their names.
 """
 
 from __future__ import annotations
@@ -182,14 +183,48 @@ def fold(line: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
+def middle_names(full: str, first: str, last: str) -> str:
+    """The names between the given name and the surname of a full name, if it has them.
+
+    Example: middle_names('Juan Carlos García López', 'Juan', 'López') == 'Carlos García';
+    a full name that does not read first ... last ('山田太郎') has none.
+    """
+    if not first:
+        return ""
+    head = first + " "
+    tail = " " + last if last else ""
+    if full.startswith(head) and full.endswith(tail) and len(full) > len(head) + len(tail):
+        return full[len(head) : len(full) - len(tail)].strip()
+    return ""
+
+
+def vcard_names(row: dict[str, Any]) -> tuple[str, str]:
+    """(FN, N) values, escaped, that read back as the contact's own name.
+
+    N carries every given, middle and family name the contact has, so that ingesting the
+    card gives the same full name ('N:López;Juan;Carlos García;;'). A contact with neither
+    a given name nor a surname has no name of its own (it was made from an address, or
+    has none): FN and N are left empty, so the card is named from its address again
+    instead of from the address's user name read as a person's name.
+    """
+    first, last, full = row["first_name"], row["last_name"], row["full_name"]
+    if not (first or last):
+        return "", ";;;;"
+    name = full or " ".join(p for p in (first, last) if p)
+    middle = middle_names(name, first, last)
+    return _escape(name), f"{_escape(last)};{_escape(first)};{_escape(middle)};;"
+
+
 def vcard(row: dict[str, Any], version: str) -> str:
-    """One contact as a vCard of the given version."""
-    name = row["full_name"] or " ".join(p for p in (row["first_name"], row["last_name"]) if p)
+    """One contact as a vCard of the given version (with its `uid`, when the row has one)."""
     lines = ["BEGIN:VCARD", f"VERSION:{version}"]
     if version == "4.0":
         lines.append("KIND:individual")
-    lines.append("FN:" + _escape(name or (row["emails"] or ["(no name)"])[0]))
-    lines.append(f"N:{_escape(row['last_name'])};{_escape(row['first_name'])};;;")
+    if row.get("uid"):
+        lines.append("UID:" + row["uid"])
+    fn, n = vcard_names(row)
+    lines.append("FN:" + fn)
+    lines.append("N:" + n)
     if row["company"]:
         lines.append("ORG:" + _escape(row["company"]))
     if row["title"]:

@@ -11,12 +11,13 @@ conflicting evidence, become `possible` decisions for `followup review`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.exportid import exported_contact, store_id
 from contacts.matching.engine import Outcome, Thresholds
 from contacts.matching.levels import Comparison
 from contacts.matching.storage import matcher_for, rec_of, refresh_keys, store_keys
@@ -73,9 +74,9 @@ def _apply(
     outcome: Outcome,
     pending: dict[int, SightingRow],
     pair: Callable[[int, int], Comparison],
+    run: str,
 ) -> MatchResult:
     result = MatchResult(sightings=len(pending))
-    run = uuid.uuid4().hex
     contact_of: dict[int, int] = {}
     for root in sorted(outcome.groups, key=lambda r: min(outcome.groups[r])):
         members = outcome.groups[root]
@@ -168,10 +169,46 @@ def match_pending(url: str | None = None, thresholds: Thresholds | None = None) 
         ).all()
         if not rows:
             return MatchResult()
+        run = uuid.uuid4().hex
+        claimed = _join_exported(session, rows, run)
+        rows = [s for s in rows if s.id not in claimed]
         pending = {s.id: s for s in rows}
         new = [rec_of(s) for s in rows]
         matcher = matcher_for(session, new, thresholds)
         outcome = matcher.resolve(new)
-        result = _apply(session, outcome, pending, matcher.pair)
+        result = _apply(session, outcome, pending, matcher.pair, run)
         store_keys(session, new)
+        result.sightings += len(claimed)
+        result.matched += len(claimed)
     return result
+
+
+def _join_exported(session: Session, rows: Sequence[SightingRow], run: str) -> set[int]:
+    """Join each sighting read from this store's own export to the contact it names.
+
+    Returns the ids of the sightings joined (see `contacts.exportid`). Their keys are
+    stored before the others are matched, so those can still meet them.
+    """
+    store = store_id(session)
+    joined: list[SightingRow] = []
+    for sighting in rows:
+        contact = exported_contact(session, sighting, store)
+        if contact is None:
+            continue
+        attach(session, contact, sighting)
+        uid = str(sighting.raw.get("UID", ""))
+        session.add(
+            MatchDecision(
+                kind="join",
+                sighting_id=sighting.id,
+                contact_id=contact.id,
+                rule="export-id",
+                score=0.0,
+                evidence={"export_uid": uid, "run": run},
+            )
+        )
+        refresh_contact(session, contact)
+        joined.append(sighting)
+    store_keys(session, [rec_of(s) for s in joined])
+    session.flush()
+    return {s.id for s in joined}

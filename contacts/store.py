@@ -8,6 +8,7 @@ later release can migrate an existing database in place (`contacts.migrations`).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -116,6 +117,7 @@ def ensure_schema(engine: Engine) -> int:
         if not inspector.has_table("meta"):
             Base.metadata.create_all(conn)
             conn.execute(sa.insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            _ensure_store_id(conn)
             return SCHEMA_VERSION
         row = conn.execute(sa.select(Meta.value).where(Meta.key == "schema_version")).scalar()
         version = int(row or 0)
@@ -134,7 +136,18 @@ def ensure_schema(engine: Engine) -> int:
                 .where(Meta.key == "schema_version")
                 .values(value=str(SCHEMA_VERSION))
             )
+        _ensure_store_id(conn)
         return SCHEMA_VERSION
+
+
+STORE_ID = "store_id"
+
+
+def _ensure_store_id(conn: sa.Connection) -> None:
+    """Give the store a random id once (exports name their contacts with it, see
+    `contacts.exportid`); an existing store gets one on its next start."""
+    if conn.execute(sa.select(Meta.value).where(Meta.key == STORE_ID)).scalar() is None:
+        conn.execute(sa.insert(Meta).values(key=STORE_ID, value=uuid.uuid4().hex))
 
 
 def schema_version(url: str | None = None) -> int:

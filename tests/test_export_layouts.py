@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
@@ -154,3 +155,67 @@ def test_long_utf8_lines_fold_at_75_octets_between_characters() -> None:
     parts = folded.split("\r\n")[:-1]
     assert all(len(p.encode()) <= 75 for p in parts)
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def _people(path: str) -> list[dict[str, object]]:
+    keep = ("id", "full_name", "first_name", "last_name", "emails", "phones", "company", "title")
+    return [{k: c[k] for k in keep} for c in json.loads(Path(path).read_text())]
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_vcard_round_trip_keeps_names_and_makes_no_contact(
+    project: Path, cli, version: str
+) -> None:  # type: ignore[no-untyped-def]
+    Path("mid.csv").write_text(
+        "Name,Email,Company\n"
+        "Mary Ann Smith,mas@example.com,\n"
+        "Juan Carlos García López,jcgl@example.com,\n"
+        "Karl Berg,,\n"  # a name and nothing else
+        "Peter Novak,,Acme\n",
+        encoding="utf-8",
+    )
+    Path("nofn.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:nofn.person@example.com\r\nEND:VCARD\r\n"
+    )
+    assert cli("ingest", "mid.csv", "nofn.vcf", "--event", "MID").code == 0
+    assert cli("export", "contacts", "--format", "json", "-o", "before.json").code == 0
+    result = cli(
+        "export", "contacts", "--format", "vcard", "--vcard-version", version, "-o", "mid.vcf"
+    )
+    assert result.code == 0, result.err
+    text = Path("mid.vcf").read_bytes().decode("utf-8")
+    assert "FN:Mary Ann Smith\r\nN:Smith;Mary;Ann;;\r\n" in text
+    assert "FN:Juan Carlos García López\r\nN:López;Juan;Carlos García;;\r\n" in text
+    # named from its address only: no name of its own is written, so none is read back
+    assert "FN:\r\nN:;;;;\r\nEMAIL" in text
+    assert text.count("\r\nUID:followup:") == 5
+    again = cli("ingest", "mid.vcf", "--event", "MID2")
+    assert again.code == 0, again.err
+    assert again.out.endswith("contacts: 0 new, 5 matched from 5 new sightings\n")
+    assert cli("export", "contacts", "--format", "json", "-o", "after.json").code == 0
+    before, after = _people("before.json"), _people("after.json")
+    assert [p["full_name"] for p in after] == [
+        "Mary Ann Smith", "Juan Carlos García López", "Karl Berg", "Peter Novak", "nofn.person"
+    ]  # fmt: skip
+    assert after == before
+    assert cli("review", "--list").out == "no possible duplicates to review\n"
+    rules = cli("contacts", "show", "--all", "3").out
+    assert '"rule": "export-id"' in rules
+
+
+def test_a_foreign_or_edited_uid_is_matched_like_any_card(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("one.csv").write_text("Name\nKarl Berg\nLinda Smith\n")
+    assert cli("ingest", "one.csv", "--event", "E").code == 0
+    assert cli("export", "contacts", "--format", "vcard", "-o", "one.vcf").code == 0
+    text = Path("one.vcf").read_bytes().decode("utf-8")
+    store = text.split("UID:followup:")[1].split(":")[0]
+    # another store's UID for Karl Berg; this store's UID of contact 1 on another person
+    Path("two.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+        f"UID:followup:{'0' * 32}:contact:1\r\nFN:Karl Berg\r\nN:Berg;Karl;;;\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+        f"UID:followup:{store}:contact:1\r\nFN:Otto Lang\r\nN:Lang;Otto;;;\r\nEND:VCARD\r\n"
+    )
+    result = cli("ingest", "two.vcf", "--event", "F")
+    assert result.code == 0, result.err
+    assert result.out.endswith("contacts: 2 new, 0 matched from 2 new sightings\n")
