@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from contacts.errors import InputError
 from contacts.model import (
+    MAX_ID,
     Cadence,
     Contact,
     ContactEmail,
@@ -58,6 +59,7 @@ class ForgetResult:
     files: list[str] = field(default_factory=list)  # the erased messages' .eml files
     addresses: set[str] = field(default_factory=set)  # every address of the person, lower case
     phones: set[str] = field(default_factory=set)  # the person's numbers, to find them in files
+    linkedin: set[str] = field(default_factory=set)  # their profiles ('linkedin.com/in/ann')
     sources: set[Path] = field(default_factory=set)  # every file ever ingested, to check
 
 
@@ -78,6 +80,8 @@ def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
 
 
 def _pattern(needles: set[str]) -> re.Pattern[str]:
+    if not needles:
+        return re.compile(r"(?!)")  # no address: matches nothing (an empty pattern matches all)
     return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.I)
 
 
@@ -102,12 +106,18 @@ def _scrub_others(session: Session, needles: set[str]) -> int:
     return scrubbed
 
 
-def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str]:
-    """Delete every row about the person; returns the addresses (lower-cased) they used."""
-    key = email_key(address)
-    contact_ids = set(
-        session.scalars(sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key))
-    )
+def _erase_rows(
+    session: Session, address: str, result: ForgetResult, contact_id: int | None = None
+) -> set[str]:
+    """Delete every row about the person (known by `address`, or by `contact_id` with
+    `address` empty); returns the addresses (lower-cased) they used."""
+    key = email_key(address) if address else ""
+    if contact_id is not None:
+        contact_ids = {contact_id}
+    else:
+        contact_ids = set(
+            session.scalars(sa.select(ContactEmail.contact_id).where(ContactEmail.email_key == key))
+        )
     # A merge keeps the merged contact's rows (for unmerge): they are the same person.
     while True:
         merged = set(
@@ -125,7 +135,7 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
         if merged <= contact_ids:
             break
         contact_ids |= merged
-    needles = {address.strip().lower(), key}
+    needles = {address.strip().lower(), key} if address else set()
     needles |= {
         e.lower()
         for e in session.scalars(
@@ -133,6 +143,13 @@ def _erase_rows(session: Session, address: str, result: ForgetResult) -> set[str
         )
     }
     keys = {email_key(n) for n in needles}
+    result.linkedin = {
+        p
+        for p in session.scalars(
+            sa.select(SightingRow.linkedin).where(SightingRow.contact_id.in_(contact_ids))
+        )
+        if p
+    }
     result.phones = set(
         session.scalars(
             sa.select(ContactPhone.phone).where(ContactPhone.contact_id.in_(contact_ids))
@@ -261,7 +278,12 @@ def forget(
     outbox: Path | None = None,
     project: Path | None = None,
 ) -> ForgetResult:
-    """Erase a person from the store and the outbox; keep only hashed suppressions.
+    """Erase a person, known by an email address or a contact id ("12"), from the store
+    and the outbox; keep only hashed suppressions of their addresses.
+
+    A contact id reaches people stored without an address (a LinkedIn row): everything
+    about that contact is erased exactly as for an address, and its addresses, phones and
+    profiles are returned for redacting the files.
 
     The database part is one transaction; after it commits, .eml files (those the outbox
     rows point at, and any file under `outbox` that mentions one of the addresses) are
@@ -271,14 +293,28 @@ def forget(
     addresses, phones and sources and redacts the copies the drop folder keeps.
 
     Raises:
-        InputError: the address is not an email address.
+        InputError: neither an email address nor the id of a contact.
     """
-    if "@" not in address or not email_key(address):
-        raise InputError(f"forget: {address!r} is not an email address, e.g. ann@example.com")
+    text = address.strip()
+    contact_id = None
+    if text.isdigit():
+        contact_id, text = int(text), ""
+    elif "@" not in text or not email_key(text):
+        raise InputError(
+            f"forget: {address!r} is neither an email address nor a contact id, e.g. "
+            "ann@example.com or 12 (find it with `followup contacts search NAME`)"
+        )
     result = ForgetResult()
     with session_scope(url) as session:
+        if contact_id is not None:
+            contact = session.get(Contact, contact_id) if contact_id <= MAX_ID else None
+            if contact is None:
+                raise InputError(
+                    f"forget: no contact {contact_id}: give a contact id shown by `followup "
+                    "contacts list` or `search`, or an email address"
+                )
         sources = _source_paths(session)
-        needles = _erase_rows(session, address, result)
+        needles = _erase_rows(session, text, result, contact_id)
         result.suppressions = _hash_suppressions(session, needles)
     bases = [Path.cwd()] + ([project] if project is not None else [])
     erased = {_resolve(p, bases) for p in result.files}
@@ -298,6 +334,59 @@ def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
+def _quarantined_mentioning(session: Session, needles: set[str]) -> list[dict[str, Any]]:
+    return [
+        {"source": q.source_file.name, **_row(q)}
+        for q in session.scalars(sa.select(Quarantined).order_by(Quarantined.id))
+        if _mentions([q.raw, q.reason], needles)
+    ]
+
+
+def everything_about_address(session: Session, address: str) -> dict[str, Any] | None:
+    """What is stored about an address that belongs to no contact (an access request).
+
+    The same keys as `everything_about`, with `contact` None: quarantined rows that mention
+    the address, sightings not matched to a contact yet, and messages sent to it; exactly
+    what `forget` would erase. None when nothing mentions it.
+
+    Example: a row quarantined for unreadable bytes is found by the address it holds.
+    """
+    key = email_key(address)
+    if "@" not in address or not key:
+        return None
+    needles = {address.strip().lower(), key}
+    sightings = []
+    for s in session.scalars(
+        sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
+    ):
+        if key in (s.email_keys or []):
+            item = _row(s)
+            item["event"], item["source"] = s.event.name, s.source_file.name
+            sightings.append(item)
+    messages = [
+        _row(m)
+        for m in session.scalars(sa.select(Message).order_by(Message.id))
+        if email_key(m.to_addr) == key
+    ]
+    quarantined = _quarantined_mentioning(session, needles)
+    if not (sightings or messages or quarantined):
+        return None
+    empty: list[dict[str, Any]] = []
+    return {
+        "contact": None,
+        "emails": [{"email": address.strip(), "suppressed": is_suppressed(session, address)}],
+        "phones": empty,
+        "tags": empty,
+        "cadences": empty,
+        "sightings": sightings,
+        "match_decisions": empty,
+        "enrollments": empty,
+        "messages": messages,
+        "interactions": empty,
+        "quarantined": quarantined,
+    }
+
+
 def everything_about(session: Session, contact: Contact) -> dict[str, Any]:
     """Everything stored about one person (an access request), as one JSON-able dict."""
     cid = contact.id
@@ -314,11 +403,7 @@ def everything_about(session: Session, contact: Contact) -> dict[str, Any]:
         item = _row(s)
         item["event"], item["source"] = s.event.name, s.source_file.name
         sightings.append(item)
-    quarantined = [
-        {"source": q.source_file.name, **_row(q)}
-        for q in session.scalars(sa.select(Quarantined).order_by(Quarantined.id))
-        if _mentions([q.raw, q.reason], needles)
-    ]
+    quarantined = _quarantined_mentioning(session, needles)
     return {
         "contact": _row(contact),
         "emails": [

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -85,7 +86,16 @@ def contacts_show(
 ) -> None:
     """Show a contact: details, tags, cadence and the interaction log."""
     with session_scope(db) as session:
-        contact = _find(session, ref)
+        try:
+            contact = _find(session, ref)
+        except InputError:
+            # an access request about an address no contact has: it may still be held in
+            # quarantined rows or unmatched sightings (what `forget` would erase)
+            held = privacy.everything_about_address(session, ref) if all_ else None
+            if held is None:
+                raise
+            out.print_json(json.dumps(held, ensure_ascii=False, default=str))
+            return
         if all_:
             data = privacy.everything_about(session, contact)
             out.print_json(json.dumps(data, ensure_ascii=False, default=str))
@@ -183,7 +193,13 @@ def _in_project(value: str, config_file: Path | None) -> Path:
 
 @contacts_app.command("forget")
 def contacts_forget(
-    email: Annotated[str, typer.Argument(help="An email address of the person to erase.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="An email address of the person to erase, or their contact id (for people "
+            "stored without an address)."
+        ),
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     inbox: Annotated[
         Path | None,
@@ -197,20 +213,28 @@ def contacts_forget(
     config: ConfigOption = None,
 ) -> None:
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
-    if not yes and not typer.confirm(f"Erase everything about {email}? This cannot be undone"):
-        err.print("nothing erased")
-        raise typer.Exit(1)
+    if not yes:
+        who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
+        try:
+            confirmed = typer.confirm(f"Erase everything about {who}? This cannot be undone")
+        except (click.exceptions.Abort, typer.Abort):  # end of input (no terminal), Ctrl-C
+            err.print("no answer; nothing forgotten; pass --yes to confirm non-interactively")
+            raise typer.Exit(130) from None
+        if not confirmed:
+            err.print("nothing erased")
+            raise typer.Exit(1)
     cfg = load_config(config)
     outbox = _in_project(str(cfg.get("outbox")), cfg.path)
     drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})
     inbox = inbox or _in_project(str(drop.get("inbox", "data/inbox")), cfg.path)
     project = cfg.path.resolve().parent if cfg.path else None
-    result = privacy.forget(db, email, outbox, project=project)
+    result = privacy.forget(db, ref, outbox, project=project)
     redacted, still_mentioned = redact_person(
-        inbox, result.addresses, result.phones, result.sources
+        inbox, result.addresses, result.phones, result.sources, result.linkedin
     )
+    who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
     out.print(
-        f"forgot {email}: {result.contacts} contacts, {result.sightings} sightings, "
+        f"forgot {who}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
         f"{result.eml_files} .eml files, {result.scrubbed} mentions in other records; "
         f"suppressed (hashed) {result.suppressions} addresses",

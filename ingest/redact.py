@@ -4,9 +4,9 @@ The drop folder moves every file it took in to `processed/<event>/` or `failed/<
 (with an `.error.txt` note) beside the inbox; those originals still hold the person's row.
 `redact_stored_exports` rewrites them without it:
 
-- CSV / TSV / PSV (any delimiter): every record that mentions one of the addresses or
-  phone numbers is dropped; the header and every other record are kept byte for byte, in
-  the file's own encoding (a UTF-8 or UTF-16 byte-order mark is kept);
+- CSV / TSV / PSV (any delimiter): every record that mentions one of the addresses, phone
+  numbers or LinkedIn profiles is dropped; the header and every other record are kept byte
+  for byte, in the file's own encoding (a UTF-8 or UTF-16 byte-order mark is kept);
 - vCard: the matching cards are dropped, everything else is kept as it was;
 - XLSX: the matching rows are deleted from every sheet (openpyxl rewrites the workbook);
 - `.error.txt` notes: mentions of an address are replaced by `[forgotten]`.
@@ -40,20 +40,28 @@ class Person:
 
     emails: frozenset[str]
     phone_tails: frozenset[str]
+    profiles: frozenset[str] = frozenset()  # 'linkedin.com/in/ann', lower case
 
     @classmethod
-    def of(cls, emails: Iterable[str], phones: Iterable[str]) -> Person:
+    def of(
+        cls, emails: Iterable[str], phones: Iterable[str], profiles: Iterable[str] = ()
+    ) -> Person:
         tails = {re.sub(r"\D", "", p)[-PHONE_TAIL:] for p in phones}
         return cls(
             frozenset(e.strip().lower() for e in emails if e.strip()),
             frozenset(t for t in tails if len(t) >= 7),
+            frozenset(p.strip().lower().rstrip("/") for p in profiles if "/in/" in p),
         )
 
     def in_text(self, text: str) -> bool:
-        """True when the text mentions one of the addresses or phone numbers."""
+        """True when the text mentions one of the addresses, phone numbers or LinkedIn
+        profiles (a whole profile: 'linkedin.com/in/ann' is not found in '.../in/anna')."""
         lowered = text.lower()
         if any(e in lowered for e in self.emails):
             return True
+        for profile in self.profiles:
+            if re.search(re.escape(profile) + r"(?![\w%-])", lowered):
+                return True
         for run in _PHONE_RUN.findall(text):
             digits = re.sub(r"\D", "", run)
             if any(digits.endswith(tail) for tail in self.phone_tails):
@@ -199,13 +207,17 @@ def files_mentioning(paths: Iterable[Path], person: Person) -> list[Path]:
 
 
 def redact_person(
-    inbox: Path | None, emails: Iterable[str], phones: Iterable[str], sources: Iterable[Path]
+    inbox: Path | None,
+    emails: Iterable[str],
+    phones: Iterable[str],
+    sources: Iterable[Path],
+    profiles: Iterable[str] = (),
 ) -> tuple[list[tuple[Path, int]], list[Path]]:
     """After `contacts.privacy.forget`: redact the copies the drop folder keeps for `inbox`
     and list the other ingested `sources` that still mention the person (left unchanged:
     they are the user's own files). Returns (redacted files with rows cut, still mentioned).
     """
-    person = Person.of(emails, phones)
+    person = Person.of(emails, phones, profiles)
     redacted: list[tuple[Path, int]] = []
     others = set(sources)
     if inbox is not None:

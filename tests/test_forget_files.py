@@ -4,14 +4,18 @@ and the person's .eml drafts are found when forget runs from another folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from contacts.match import match_pending
+from contacts.model import Base
+from contacts.store import session_scope
 from ingest.dropfolder import run_pass
 from ingest.redact import Person, redact_delimited, redact_vcards
 from tests.conftest import SAMPLES
@@ -145,3 +149,35 @@ def test_redaction_keeps_records_with_quoted_line_breaks_and_other_people() -> N
     folded = "BEGIN:VCARD\nFN:M\nEMAIL:maria.garcia@north\n wind.example\nEND:VCARD\n"
     other = "BEGIN:VCARD\nFN:Al\nEND:VCARD\n"
     assert redact_vcards(folded + other, person) == (other, 1)
+
+
+def test_forget_by_contact_id_erases_someone_without_an_address(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    _drop_folder(project)
+    processed = project / "data" / "processed" / "spring-fair"
+    links = (SAMPLES / "Connections.csv").read_bytes()
+    found = cli("contacts", "search", "Daniel Park")
+    daniel = found.out.split("│")[1].strip()
+    assert daniel.isdigit(), found.out
+    shown = json.loads(cli("contacts", "show", "--all", daniel).out)
+    assert (shown["emails"], shown["phones"]) == ([], [])  # a LinkedIn row: no address at all
+
+    result = cli("contacts", "forget", daniel, "--yes")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"forgot contact {daniel}: 1 contacts, 1 sightings, 0 messages, 0 quarantined rows, "
+        "0 .eml files, 0 mentions in other records; suppressed (hashed) 0 addresses",
+        f"redacted {processed / 'Connections.csv'} (1 removed)",
+    ]
+    line = next(x for x in links.splitlines(keepends=True) if b"/in/danielpark19" in x)
+    assert (processed / "Connections.csv").read_bytes() == _without(links, line)
+    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(sa.select(table)):
+                text = json.dumps([str(v) for v in row], ensure_ascii=False).lower()
+                assert "danielpark19" not in text and "daniel park" not in text
+    again = cli("contacts", "forget", daniel, "--yes")
+    assert (again.code, again.out) == (2, "")
+    assert again.err == (
+        f"error: forget: no contact {daniel}: give a contact id shown by `followup contacts "
+        "list` or `search`, or an email address\n"
+    )

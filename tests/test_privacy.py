@@ -159,10 +159,13 @@ def test_outbox_folders_and_drafts_are_owner_only(project: Path, cli) -> None:  
     assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
 
 
-def test_forget_needs_an_email_address(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_forget_needs_an_email_address_or_a_contact_id(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("contacts", "forget", "Maria", "--yes")
     assert (result.code, result.out) == (2, "")
-    assert result.err == "error: forget: 'Maria' is not an email address, e.g. ann@example.com\n"
+    assert result.err == (
+        "error: forget: 'Maria' is neither an email address nor a contact id, e.g. "
+        "ann@example.com or 12 (find it with `followup contacts search NAME`)\n"
+    )
     unknown = cli("contacts", "forget", "nobody@example.com", "--yes")
     assert unknown.out == (
         "forgot nobody@example.com: 0 contacts, 0 sightings, 0 messages, 0 quarantined rows, "
@@ -183,6 +186,45 @@ def test_answering_no_erases_nothing_and_exits_1(
     assert "Traceback" not in result.out
     with session_scope(os.environ["FOLLOWUP_DB"]) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
+
+
+def test_no_answer_on_a_closed_input_forgets_nothing_and_says_so(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Path("a.csv").write_text("Full Name,Email\nMaria García,maria.garcia@northwind.example\n")
+    assert cli("ingest", "a.csv", "--event", "Fair").code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    result = cli("contacts", "forget", "maria.garcia@northwind.example")
+    assert (result.code, result.err) == (
+        130,
+        "no answer; nothing forgotten; pass --yes to confirm non-interactively\n",
+    )
+    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
+
+
+def test_show_all_reports_quarantined_rows_of_an_address_no_contact_has(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("bb.csv").write_bytes(
+        b"Name,Email,Company\nRene Utf,rene@example.com,Cafe\nBad Bytes,bb@example.com,X\x81\x8d\n"
+    )
+    assert cli("ingest", "bb.csv", "--event", "B").code == 0
+    result = cli("contacts", "show", "--all", "BB@example.com")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["contact"] is None
+    assert data["emails"] == [{"email": "BB@example.com", "suppressed": False}]
+    assert [(q["source"], q["record"], q["raw"]["Email"]) for q in data["quarantined"]] == [
+        ("bb.csv", 2, "bb@example.com")
+    ]
+    assert data["sightings"] == data["messages"] == data["phones"] == []
+    nobody = cli("contacts", "show", "--all", "nobody@example.com")
+    assert (nobody.code, nobody.out) == (2, "")
+    assert nobody.err.startswith("error: no contact 'nobody@example.com'")
+    gone = cli("contacts", "forget", "bb@example.com", "--yes")
+    assert ", 1 quarantined rows," in gone.out
+    assert cli("contacts", "show", "--all", "bb@example.com").code == 2
 
 
 def test_forget_after_a_merge_erases_both_halves(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
