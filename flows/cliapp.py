@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -68,13 +69,17 @@ def write_output(path: Path, text: str, example: str = "output.txt") -> None:
     """Write a file the user named (`-o`, `--html`); a bad path is one line that says the fix.
 
     Missing folders are not created: a typo in a path should not leave folders behind. The
-    text is personal data, so a new file is readable by its owner only (0600); an existing
-    file keeps its permissions.
+    text is personal data, so the file is readable by its owner only (0600): a new one is
+    created so, and an existing regular file is made so before it is emptied and written
+    (a file that cannot be made private is left as it was).
     """
     check_output(path, example)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, 0o600)
+                os.ftruncate(fd, 0)
             handle.write(text)
     except OSError as exc:
         raise InputError(_output_problem(path, exc, example)) from None

@@ -106,3 +106,16 @@ def test_written_files_are_readable_by_their_owner_only(
     result = cli(*command, flag, example)
     assert (result.code, result.err) == (0, f"wrote {example}\n")
     assert (loaded / example).stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(("command", "flag", "example"), COMMANDS, ids=IDS)
+def test_an_existing_file_is_made_owner_only_and_replaced(
+    loaded: Path, cli, command, flag, example
+) -> None:  # type: ignore[no-untyped-def]
+    target = loaded / example
+    target.write_text("old content that is much longer than nothing\n" * 2000)
+    target.chmod(0o644)
+    result = cli(*command, flag, example)
+    assert (result.code, result.err) == (0, f"wrote {example}\n")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert "old content" not in target.read_text(encoding="utf-8")
