@@ -13,13 +13,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.events import find_event
 from contacts.model import Event, Quarantined, SourceFile
 
 FIXED_COLUMNS = ("file", "event", "record", "reason")
 
 
 def quarantined(session: Session, event: str = "", file: str = "") -> list[dict[str, Any]]:
-    """Quarantined rows (oldest file first, then by record), optionally for one event/file."""
+    """Quarantined rows (oldest file first, then by record), optionally for one event/file.
+
+    Raises:
+        InputError: `event` names no event (the error lists the known ones), as for
+            `contacts list --event`; an unknown event is not an empty quarantine.
+    """
     query = (
         sa.select(Quarantined, SourceFile.name, Event.name)
         .join(SourceFile, Quarantined.source_file_id == SourceFile.id)
@@ -27,7 +33,7 @@ def quarantined(session: Session, event: str = "", file: str = "") -> list[dict[
         .order_by(SourceFile.id, Quarantined.record, Quarantined.id)
     )
     if event:
-        query = query.where(sa.or_(Event.slug == event, Event.name == event))
+        query = query.where(Event.id == find_event(session, event).id)
     if file:
         query = query.where(SourceFile.name == file)
     return [

@@ -115,6 +115,20 @@ def test_quarantine_list_and_export(project: Path, cli) -> None:  # type: ignore
         'hard-cases.vcf,Autumn Fair,4,"no name, no email and no phone",3.0,met at booth 12,'
         "[29 bytes not read]\n"
     )
+    by_slug = cli("quarantine", "list", "--event", "autumn-fair", "--file", "hard-cases.vcf")
+    assert by_slug.out.startswith("hard-cases.vcf record 4: no name, no email and no phone")
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_quarantine_of_an_unknown_event_is_an_error(project: Path, cli, command: str) -> None:  # type: ignore[no-untyped-def]
+    assert cli("quarantine", command, "--event", "Nope").err == (
+        "error: no event 'Nope'; known events: (none yet)\n"
+    )
+    assert _ingest_all(cli, project).code == 0
+    result = cli("quarantine", command, "--event", "Nope")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "error: no event 'Nope'; known events: autumn-fair\n"
+    assert cli("contacts", "list", "--event", "Nope").err == result.err
 
 
 def test_roster_that_names_no_badges_is_refused(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
