@@ -8,6 +8,7 @@ environment, never from the committed file.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -246,8 +247,10 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
         kind = "a whole number" if isinstance(default, int) else "a number"
         try:
             number = int(value) if isinstance(default, int) else float(value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(inf)
             raise source.error(value, f"must be {kind}") from exc
+        if not math.isfinite(number):  # inf, nan: no pause, a timeout that never ends
+            raise source.error(value, "must be a finite number")
         low, high = setting.minimum, setting.maximum
         if (low is not None and number < low) or (high is not None and number > high):
             bounds = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"

@@ -65,6 +65,24 @@ def test_a_given_imap_port_is_kept(project: Path, monkeypatch: pytest.MonkeyPatc
             "fix or unset FOLLOWUP_SEND_PAUSE (default 2.0)",
         ),
         (
+            "FOLLOWUP_SEND_PAUSE",
+            "inf",
+            "FOLLOWUP_SEND_PAUSE='inf': send.pause must be a finite number; "
+            "fix or unset FOLLOWUP_SEND_PAUSE (default 2.0)",
+        ),
+        (
+            "FOLLOWUP_SMTP_BACKOFF",
+            "nan",
+            "FOLLOWUP_SMTP_BACKOFF='nan': smtp.backoff must be a finite number; "
+            "fix or unset FOLLOWUP_SMTP_BACKOFF (default 2.0)",
+        ),
+        (
+            "FOLLOWUP_SMTP_TIMEOUT",
+            "-inf",
+            "FOLLOWUP_SMTP_TIMEOUT='-inf': smtp.timeout must be a whole number; "
+            "fix or unset FOLLOWUP_SMTP_TIMEOUT (default 30)",
+        ),
+        (
             "FOLLOWUP_IMAP_TIMEOUT",
             "0",
             "FOLLOWUP_IMAP_TIMEOUT='0': imap.timeout must be at least 1; "
@@ -107,6 +125,24 @@ def test_a_bad_setting_in_a_file_names_the_file(  # type: ignore[no-untyped-def]
         "priya@bellows.example",
         0,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("pause = inf", "send.pause = inf: must be a finite number"),
+        ("pause = nan", "send.pause = nan: must be a finite number"),
+        ("daily_cap = inf", "send.daily_cap = inf: must be a whole number"),
+    ],
+)
+def test_a_number_from_a_file_must_be_finite(tmp_path: Path, line: str, error: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(f"[send]\n{line}\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    default = 50 if "daily_cap" in line else 2.0
+    remedy = f"fix it in {path} or remove it (default {default})"
+    assert str(raised.value) == f"{path}: {error}; {remedy}"
 
 
 def test_sequence_errors_name_the_file_that_was_read(project: Path, tmp_path: Path) -> None:
