@@ -156,6 +156,11 @@ class Config:
         """The file to name in messages: the one read, else the default `followup.toml`."""
         return str(self.path) if self.path else "followup.toml"
 
+    def source(self, name: str) -> Source:
+        """Where setting `name` came from, to name it in an error found after loading."""
+        setting = next(s for s in SETTINGS if s.name == name)
+        return Source(setting, None if setting.env in os.environ else self.path)
+
     @property
     def sequences(self) -> dict[str, Any]:
         return dict(self.tree.get("sequences", {}))

@@ -54,12 +54,17 @@ class SmtpSettings:
         security = str(config.get("smtp.security")).lower()
         if security not in SECURITY_CHOICES:
             raise SendError(f"smtp.security = {security!r}: use none, starttls or ssl")
+        host = str(config.get("smtp.host")).strip()
+        if not host:
+            raise config.source("smtp.host").error(
+                config.get("smtp.host"), "must name the SMTP server"
+            )
         user = str(config.get("smtp.user"))
         password = str(config.get("smtp.password") or os.environ.get("FOLLOWUP_SMTP_PASSWORD", ""))
         if user and not password:
             password = _keyring_password(user)
         return cls(
-            host=str(config.get("smtp.host")),
+            host=host,
             port=int(config.get("smtp.port")),
             user=user,
             password=password,

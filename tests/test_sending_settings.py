@@ -135,3 +135,33 @@ def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-unty
     )
     assert recorder.sessions == 0
     assert set(by_state(db_url)) == {"approved"}
+
+
+@pytest.mark.parametrize("where", ["environment", "file"])
+def test_an_empty_smtp_host_stops_the_run_before_any_claim(  # type: ignore[no-untyped-def]
+    project: Path, db_url: str, cli, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    cli("ingest", SAMPLES / "fair-scans.csv", "--event", "Fair", "--date", "2026-03-12")
+    cli("outbox", "plan", "--event", "Fair")
+    assert cli("outbox", "approve", "--all").code == 0
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+        monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
+        if where == "environment":
+            monkeypatch.setenv("FOLLOWUP_SMTP_HOST", "")
+            expected = (
+                "error: FOLLOWUP_SMTP_HOST='': smtp.host must name the SMTP server; "
+                "fix or unset FOLLOWUP_SMTP_HOST (default 127.0.0.1)\n"
+            )
+        else:
+            toml = project / "followup.toml"
+            toml.write_text(toml.read_text().replace('host = "127.0.0.1"', 'host = " "', 1))
+            expected = (
+                "error: followup.toml: smtp.host = ' ': must name the SMTP server; "
+                "fix it in followup.toml or remove it (default 127.0.0.1)\n"
+            )
+        result = cli("outbox", "send", "--send", "--ignore-window")
+    assert (result.code, result.err) == (3, expected)
+    assert recorder.sessions == 0
+    assert set(by_state(db_url)) == {"approved"}
