@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from contacts.errors import ConfigError
+from outreach.timing import window_problem
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Setting:
     maximum: float | None = None
     email: bool = False  # an address, checked with email-validator (syntax only)
     choices: tuple[str, ...] = ()  # the only values allowed (compared lower-cased)
+    problem: Callable[[str], str] | None = None  # what is wrong with a text value ('' = fine)
 
 
 SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -76,6 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
         "09:00-17:00",
         "FOLLOWUP_SEND_WINDOW",
         "Hours (recipient's time zone, business days) when mail may go out",
+        problem=window_problem,
     ),
     Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)", 0),
     Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends", 0),
@@ -267,6 +271,10 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
             *first, last = setting.choices
             raise source.error(value, f"must be {', '.join(first)} or {last}")
         return choice
+    if setting.problem is not None:
+        problem = setting.problem(str(value))
+        if problem:
+            raise source.error(value, problem)
     if setting.email and str(value).strip():
         try:
             validate_email(str(value).strip(), check_deliverability=False)

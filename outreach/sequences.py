@@ -95,10 +95,15 @@ def _stage(source: str, seq: str, index: int, item: dict[str, Any]) -> Stage:
     after = str(item.get("after", "event" if index == 0 else "previous"))
     if after not in ("event", "previous"):
         raise ConfigError(f"{where}: after = {after!r}; use 'event' or 'previous'")
+    raw = item.get("delay", 1)
     try:
-        delay = int(item.get("delay", 1))
-    except (TypeError, ValueError) as exc:
+        delay = int(raw)
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: delay = inf
         raise ConfigError(f"{where}: delay must be a whole number of business days") from exc
+    if delay < 0:
+        raise ConfigError(
+            f"{where} ({name}): delay = {raw!r}; use 0 or more business days after the {after}"
+        )
     condition = str(item.get("condition", ""))
     check_condition(condition, where)
     return Stage(

@@ -45,16 +45,27 @@ class Window:
 
     @classmethod
     def parse(cls, text: str) -> Window:
-        """`"09:00-17:00"` -> Window; a clear error otherwise."""
-        try:
-            first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
-        except ValueError as exc:
-            raise ConfigError(
-                f"send.window = {text!r}: write it as HH:MM-HH:MM, e.g. 09:00-17:00"
-            ) from exc
-        if first >= last:
-            raise ConfigError(f"send.window = {text!r}: the start must be before the end")
+        """`"09:00-17:00"` -> Window; a clear error otherwise (`window_problem`)."""
+        problem = window_problem(text)
+        if problem:
+            raise ConfigError(f"send.window = {text!r}: {problem}")
+        first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
         return cls(first, last)
+
+
+def window_problem(text: str) -> str:
+    """What is wrong with a send window like "09:00-17:00" ('' when nothing is).
+
+    The configuration checks `send.window` with it when it is read, so the error can name
+    FOLLOWUP_SEND_WINDOW or the file.
+    """
+    try:
+        first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        return "write it as HH:MM-HH:MM, e.g. 09:00-17:00"
+    if first >= last:
+        return "the start must be before the end"
+    return ""
 
 
 def zone(name: str) -> ZoneInfo:

@@ -105,6 +105,34 @@ def test_a_bad_setting_in_the_environment_is_one_line(  # type: ignore[no-untype
     assert (result.code, result.out, result.err) == (3, "", f"error: {error}\n")
 
 
+@pytest.mark.parametrize(
+    ("window", "problem"),
+    [
+        ("9-5", "write it as HH:MM-HH:MM, e.g. 09:00-17:00"),
+        ("17:00-09:00", "the start must be before the end"),
+    ],
+)
+def test_a_bad_send_window_names_where_it_came_from(  # type: ignore[no-untyped-def]
+    project: Path, monkeypatch: pytest.MonkeyPatch, cli, window: str, problem: str
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_SEND_WINDOW", window)
+    result = cli("config")
+    assert (result.code, result.err) == (
+        3,
+        f"error: FOLLOWUP_SEND_WINDOW={window!r}: send.window {problem}; "
+        "fix or unset FOLLOWUP_SEND_WINDOW (default 09:00-17:00)\n",
+    )
+    monkeypatch.delenv("FOLLOWUP_SEND_WINDOW")
+    toml = project / "followup.toml"
+    toml.write_text(toml.read_text().replace('window = "09:00-17:00"', f"window = {window!r}"))
+    with pytest.raises(ConfigError) as error:
+        load_config()
+    assert str(error.value) == (
+        f"followup.toml: send.window = {window!r}: {problem}; "
+        "fix it in followup.toml or remove it (default 09:00-17:00)"
+    )
+
+
 def test_a_bad_setting_in_a_file_names_the_file(  # type: ignore[no-untyped-def]
     project: Path, tmp_path: Path, cli
 ) -> None:
@@ -152,6 +180,14 @@ def test_sequence_errors_name_the_file_that_was_read(project: Path, tmp_path: Pa
         get_sequence(load_config(path), "fair")
     assert str(error.value) == (
         f"{path} [sequences.fair] stage 1: after = 'lunch'; use 'event' or 'previous'"
+    )
+    stages = '[{ name = "hi" }, { name = "again", delay = -2 }]'
+    path.write_text(f"[sequences.fair]\nstages = {stages}\n")
+    with pytest.raises(ConfigError) as error:
+        get_sequence(load_config(path), "fair")
+    assert str(error.value) == (
+        f"{path} [sequences.fair] stage 2 (again): delay = -2; use 0 or more business days "
+        "after the previous"
     )
     path.write_text("[sequences.fair]\nstages = []\n")
     with pytest.raises(ConfigError, match=rf"^{path} \[sequences.fair\] has no stages$"):
