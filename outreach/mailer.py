@@ -131,6 +131,9 @@ class Mailer:
         self.settings = settings
         self.sleep = sleep
         self._yag: yagmail.SMTP | None = None
+        # True once the message data of the current delivery started going to the server:
+        # from then on an interruption may have delivered it.
+        self.handing_over = False
 
     def __enter__(self) -> Mailer:
         return self
@@ -207,6 +210,7 @@ class Mailer:
             self._yag = None
 
     def _transaction(self, mail: EmailMessage, sender: str, recipient: str) -> Delivery:
+        self.handing_over = False  # a 4xx after the data means the server did not keep it
         try:
             smtp = self._connect()
             smtp.ehlo_or_helo_if_needed()
@@ -240,6 +244,7 @@ class Mailer:
         )
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
+        self.handing_over = True
         try:
             smtp.send(payload + b".\r\n")
             code, reply = smtp.getreply()

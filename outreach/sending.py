@@ -8,7 +8,9 @@ transaction:
 2. *deliver* through `outreach.mailer` (transient errors retried with backoff there);
 3. *record*: `sent` with the time, or `failed` / back to `approved` with the reason.
 
-A crash between 1 and 3 leaves the row in `sending`. The next run *reconciles* it: a row
+The pause between sends comes before the claim, and Ctrl-C before the message data went
+out returns a claimed message to `approved`. A crash between 1 and 3 once the data is on
+its way leaves the row in `sending`. The next run *reconciles* it: a row
 that has been `sending` for longer than any delivery attempt can take is marked `failed`
 ("interrupted; may have been delivered"), never re-sent automatically. A person who has
 checked their Sent folder can re-approve it by id. The Message-ID is deterministic, so even
@@ -84,6 +86,9 @@ def problem_lines(result: SendResult) -> list[str]:
                 line += f"; {result.untried} more due messages wait for the next run"
             lines.append(line)
     return lines
+
+
+INTERRUPTED = "the run was interrupted before the message went to the server"
 
 
 def stale_after(config: Config) -> dt.timedelta:
@@ -267,20 +272,24 @@ def send_due(
                 mail = build_email(message, unsubscribe_url(config, message))
                 message.sent_at = None
                 sender, recipient = message.from_addr, message.to_addr
-            pause_first = mailer is not None and pause > 0
             if mailer is None:
                 # Settings are checked before the first claim: a configuration error leaves
                 # every message approved, never stuck in 'sending'.
                 mailer = Mailer(SmtpSettings.from_config(config), sleep=sleep)
+            elif pause > 0:
+                # Pause *before* claiming: Ctrl-C while waiting leaves the message approved.
+                sleep(pause)
             if not _claim(url, message_id, now):
                 continue  # another run claimed it first
-            if pause_first:
-                sleep(pause)
             try:
                 delivery = mailer.deliver(mail, sender, recipient)
             except SendError as exc:  # nothing went out (login, TLS, sender refused)
                 _record(url, message_id, "deferred", str(exc), now)
                 raise
+            except (KeyboardInterrupt, SystemExit):
+                if not mailer.handing_over:  # stopped before the data: nothing went out
+                    _record(url, message_id, "deferred", INTERRUPTED, now)
+                raise  # else it may have arrived: left in 'sending', reconciled later
             _record(url, message_id, delivery.status, delivery.detail, now)
             if delivery.status == "sent":
                 result.sent += 1

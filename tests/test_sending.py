@@ -176,32 +176,76 @@ def test_drops_and_rejections_leave_each_message_sent_once_or_failed(
 
 def test_a_crash_between_sending_and_sent_never_sends_twice(project: Path, db_url: str) -> None:
     recorder = Recorder()
-    calls: list[float] = []
-
-    def crash_on_second_pause(seconds: float) -> None:
-        calls.append(seconds)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the process dies right after claiming a message
-
     with smtp_server(recorder) as port:
         config = ready(project, db_url, port)
-        config.values["send.pause"] = 1.0
-        with pytest.raises(KeyboardInterrupt):
-            send_due(config, url=db_url, now=NOW, send=True, sleep=crash_on_second_pause)
-        assert by_state(db_url) == Counter({"sent": 2, "sending": 1, "approved": 15})
+        with session_scope(db_url) as session:
+            # What a run killed while the server was receiving Maria's message leaves behind
+            # (claimed, never recorded), written as that other process would have.
+            session.execute(
+                sa.update(Message)
+                .where(Message.to_addr == "maria.garcia@northwind.example")
+                .values(state="sending", updated_at=NOW)
+            )
         soon = send_due(config, url=db_url, now=NOW, send=True, sleep=lambda s: None)
         later = send_due(
             config, url=db_url, now=NOW + dt.timedelta(hours=1), send=True, sleep=lambda s: None
         )
     # A run right away leaves the in-flight row alone; a later one reconciles it.
-    assert (soon.sent, soon.reconciled, later.reconciled, later.sent) == (12, 0, 1, 0)
+    assert (soon.sent, soon.reconciled, later.reconciled, later.sent) == (14, 0, 1, 0)
     assert by_state(db_url) == Counter({"sent": 14, "failed": 1, "approved": 3})
     assert len(recorder.messages) == 14
     assert len(set(m["Message-ID"] for m in recorder.messages)) == 14
     with session_scope(db_url) as session:
         failed = session.scalars(sa.select(Message).where(Message.state == "failed")).one()
+        assert failed.to_addr == "maria.garcia@northwind.example"
         assert failed.reason.startswith("interrupted while sending")
         assert f"followup outbox approve {failed.id} --resend" in failed.reason
+
+
+def test_ctrl_c_while_pausing_between_sends_strands_nothing(project: Path, db_url: str) -> None:
+    recorder = Recorder()
+    pauses: list[float] = []
+
+    def ctrl_c_on_second_pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while waiting to send the 3rd message
+
+    with smtp_server(recorder) as port:
+        config = ready(project, db_url, port)
+        config.values["send.pause"] = 1.0
+        with pytest.raises(KeyboardInterrupt):
+            send_due(config, url=db_url, now=NOW, send=True, sleep=ctrl_c_on_second_pause)
+        assert by_state(db_url) == Counter({"sent": 2, "approved": 16})
+        again = send_due(config, url=db_url, now=NOW, send=True, sleep=lambda s: None)
+    assert pauses == [1.0, 1.0]
+    assert (again.sent, again.reconciled, again.failed) == (13, 0, 0)
+    assert by_state(db_url) == Counter({"sent": 15, "approved": 3})
+    assert len({m["Message-ID"] for m in recorder.messages}) == len(recorder.messages) == 15
+
+
+def test_ctrl_c_while_retrying_returns_the_message_to_approved(project: Path, db_url: str) -> None:
+    recorder = Recorder()
+
+    def ctrl_c(seconds: float) -> None:
+        raise KeyboardInterrupt  # during the backoff after the first 451: nothing went out
+
+    with smtp_server(recorder) as port:
+        config = ready(project, db_url, port)
+        with session_scope(db_url) as session:
+            recorder.tempfail_once = set(session.scalars(sa.select(Message.to_addr)))
+        with pytest.raises(KeyboardInterrupt):
+            send_due(config, url=db_url, now=NOW, send=True, sleep=ctrl_c)
+        assert by_state(db_url) == Counter({"approved": 18})
+        with session_scope(db_url) as session:
+            reasons = [r for r in session.scalars(sa.select(Message.reason)) if r]
+        assert reasons == [
+            "deferred, tried again next run: the run was interrupted before the message "
+            "went to the server"
+        ]
+        again = send_due(config, url=db_url, now=NOW, send=True, sleep=lambda s: None)
+    assert (again.sent, again.reconciled, again.failed) == (15, 0, 0)
+    assert len(recorder.messages) == 15
 
 
 def test_later_stages_wait_for_the_previous_send(project: Path, db_url: str) -> None:
