@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from contacts.errors import InputError, SendError
+from contacts.errors import InputError, RenderError, SendError
 from contacts.model import MAX_ID
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
 from outreach import outbox
+from outreach.compose import attachment_problem
 from outreach.config import load_config
 
 EventOption = Annotated[str, typer.Option("--event", help="Only this event's messages.")]
@@ -120,7 +121,10 @@ def outbox_show(
             f"Subject: {m.subject}",
             f"Message-ID: {m.message_id}",
         ]
-        lines += [f"Attachment: {Path(a).name}" for a in m.attachments or []]
+        for name in m.attachments or []:
+            # What is still to go out names an attachment that has gone since planning.
+            gone = attachment_problem(name) if m.state not in ("sent", "cancelled") else ""
+            lines.append(f"Attachment: {Path(name).name}" + (f" (MISSING: {gone})" if gone else ""))
         lines += ["", m.body_text]
     out.print("\n".join(lines))
 
@@ -140,10 +144,14 @@ def outbox_preview(
             if message_id is not None
             else outbox.messages(session, "", event)
         )
-        paths = outbox.preview(session, cfg, chosen)
+        paths, problems = outbox.preview(session, cfg, chosen)
     for path in paths:
         out.print(str(path))
+    for problem_id, problem in problems:
+        err.print(f"message {problem_id} not previewed: {problem}")
     err.print(f"wrote {len(paths)} .eml files")
+    if problems:
+        raise typer.Exit(RenderError.exit_code)
 
 
 @outbox_app.command("edit")

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from contacts.errors import RenderError
 from contacts.model import Message, utcnow
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -37,11 +38,33 @@ def list_unsubscribe(from_addr: str, url: str = "") -> str:
     return f"{value}, <{header_safe(url)}>" if url else value
 
 
+def attachment_problem(name: str) -> str:
+    """Why an attachment cannot go out ('' when it can), in the planner's words."""
+    return (
+        ""
+        if Path(name).is_file()
+        else f"attachment {name} not found; add the file or fix the stage"
+    )
+
+
+def _read_attachment(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # moved or deleted since planning, or unreadable
+        problem = attachment_problem(str(path)) or (
+            f"attachment {path} cannot be read ({exc.strerror}); fix the file or the stage"
+        )
+        raise RenderError(problem) from exc
+
+
 def build_email(message: Message, unsubscribe_url: str = "") -> EmailMessage:
     """The full MIME message for an outbox row (what is previewed is what is sent).
 
     multipart/mixed (when there are attachments) > multipart/alternative (text/plain,
     text/html); one Message-ID, the deterministic one stored on the row.
+
+    Raises:
+        RenderError: an attachment is gone or unreadable (the message must not go without it).
     """
     mail = EmailMessage()
     mail["From"] = mailbox(message.from_name or "", message.from_addr)
@@ -63,7 +86,10 @@ def build_email(message: Message, unsubscribe_url: str = "") -> EmailMessage:
         kind, _ = mimetypes.guess_type(path.name)
         maintype, _, subtype = (kind or "application/octet-stream").partition("/")
         mail.add_attachment(
-            path.read_bytes(), maintype=maintype, subtype=subtype, filename=header_safe(path.name)
+            _read_attachment(path),
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_safe(path.name),
         )
     return mail
 

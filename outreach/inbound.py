@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.errors import RenderError
 from contacts.model import ContactEmail, InboundMail, Message
 from contacts.stoprules import (
     count_soft_bounce,
@@ -125,7 +126,10 @@ def _rewrite_drafts(messages: list[Message], policy: Policy) -> None:
     """Re-addressed drafts get their .eml preview rewritten with the new To:."""
     for message in messages:
         if message.eml_path and Path(message.eml_path).exists():
-            mail = build_email(message, policy.unsubscribe_url)
+            try:
+                mail = build_email(message, policy.unsubscribe_url)
+            except RenderError:  # an attachment gone: preview and send report it, not sync
+                continue
             write_eml(mail, Path(message.eml_path))
 
 

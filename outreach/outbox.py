@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from contacts.errors import InputError
+from contacts.errors import InputError, RenderError
 from contacts.events import find_event
 from contacts.model import MAX_ID, Enrollment, Message, utcnow
 from outreach.compose import header_safe
@@ -119,8 +119,21 @@ def edit(
     return message
 
 
-def preview(session: Session, config: Config, chosen: list[Message]) -> list[Path]:
-    """(Re)write the .eml of each drafted/approved message; returns their paths."""
-    paths = [write_draft(m, config) for m in chosen if m.state in ("drafted", "approved", "failed")]
+def preview(
+    session: Session, config: Config, chosen: list[Message]
+) -> tuple[list[Path], list[tuple[int, str]]]:
+    """(Re)write the .eml of each drafted/approved/failed message.
+
+    Returns the paths written and, for each message that could not be written, its id and
+    why (an attachment moved since planning); the others are written all the same.
+    """
+    paths, problems = [], []
+    for message in chosen:
+        if message.state not in ("drafted", "approved", "failed"):
+            continue
+        try:
+            paths.append(write_draft(message, config))
+        except RenderError as exc:
+            problems.append((message.id, str(exc)))
     session.flush()
-    return paths
+    return paths, problems

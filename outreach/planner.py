@@ -173,7 +173,10 @@ def _retry_blocked(
     if fresh.state != "drafted":
         blocked.reason = fresh.reason
         return
-    for name in ("subject", "body_text", "body_html", "attachments", "from_addr", "from_name"):
+    names = ["attachments", "from_addr", "from_name"]
+    if not blocked.edited:  # blocked at send time after an edit: the person's text stays
+        names += ["subject", "body_text", "body_html"]
+    for name in names:
         setattr(blocked, name, getattr(fresh, name))
     blocked.state, blocked.reason = "drafted", ""
     write_draft(blocked, config)

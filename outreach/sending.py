@@ -28,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from contacts.errors import SendError
+from contacts.errors import RenderError, SendError
 from contacts.model import Interaction, Message, utcnow
 from contacts.stoprules import is_suppressed, set_status, suppress
 from contacts.store import session_scope
@@ -44,7 +44,7 @@ from outreach.timing import Window, due_at, in_window, zone
 class SendResult:
     sent: int = 0
     dry_run: int = 0  # .eml written instead of sending
-    failed: int = 0
+    failed: int = 0  # rejected, or blocked at send time (an attachment gone since planning)
     deferred: int = 0  # transient trouble: still approved, tried again next run
     waiting: int = 0  # due, but held: outside the window, or the previous stage too recent
     not_due: int = 0  # approved, due later (a later stage drafted ahead, a check-in)
@@ -63,7 +63,7 @@ class SendResult:
 
 
 def problem_lines(result: SendResult) -> list[str]:
-    """One line per reason messages failed or were deferred (failed first, deferred last).
+    """One line per reason messages failed, were blocked or deferred (deferred last).
 
     Example: `deferred message 3: SMTP mail.example:587 (starttls): cannot connect
     ([Errno 111] Connection refused); check ...; 17 more due messages wait for the next run`.
@@ -72,7 +72,7 @@ def problem_lines(result: SendResult) -> list[str]:
     for message_id, state, reason in result.problems:
         groups.setdefault((state, reason), []).append(message_id)
     lines = []
-    for state in ("failed", "deferred"):
+    for state in ("failed", "blocked", "deferred"):
         for (kind, reason), ids in groups.items():
             if kind != state:
                 continue
@@ -262,15 +262,22 @@ def send_due(
                 if sent_in_last_day(session, now) + result.dry_run >= cap:
                     result.capped += 1
                     continue
+                message.sent_at = now if send else None  # only for the Date header
+                try:
+                    mail = build_email(message, unsubscribe_url(config, message))
+                except RenderError as exc:  # an attachment gone since planning
+                    message.state, message.reason = "blocked", str(exc)
+                    result.failed += 1
+                    result.problems.append((message.id, "blocked", str(exc)))
+                    continue
+                finally:
+                    message.sent_at = None
                 if not send:
                     path = Path(config.get("outbox")) / "dry-run" / eml_path(Path(), message)
-                    write_eml(build_email(message, unsubscribe_url(config, message)), path, False)
+                    write_eml(mail, path, False)
                     result.files.append(str(path))
                     result.dry_run += 1
                     continue
-                message.sent_at = now  # only for the Date header of what goes out
-                mail = build_email(message, unsubscribe_url(config, message))
-                message.sent_at = None
                 sender, recipient = message.from_addr, message.to_addr
             if mailer is None:
                 # Settings are checked before the first claim: a configuration error leaves
