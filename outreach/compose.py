@@ -6,14 +6,18 @@ can never add or change a header.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import mimetypes
 import os
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
+
+import idna
 
 from contacts.errors import RenderError
 from contacts.model import Message, utcnow
@@ -26,10 +30,42 @@ def header_safe(value: str) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
+def ascii_domain(domain: str) -> str:
+    """A domain as it goes over the wire: an IDN as punycode (IDNA 2008, UTS 46 mapping).
+
+    Example: "Exämple.example" -> "xn--exmple-cua.example"; an ASCII domain is unchanged.
+
+    Raises:
+        ValueError: not a valid internationalized domain name (idna.IDNAError).
+    """
+    return domain if domain.isascii() else idna.encode(domain, uts46=True).decode("ascii")
+
+
+def needs_smtputf8(address: str) -> bool:
+    """True when the local part (before the @) is not ASCII: only SMTPUTF8 (RFC 6531) and
+    UTF-8 headers (RFC 6532) can carry it; an IDN domain never needs it (punycode)."""
+    return not address.rpartition("@")[0].isascii()
+
+
 def mailbox(name: str, address: str) -> Address:
-    """An RFC 5322 mailbox from untrusted parts."""
+    """An RFC 5322 mailbox from untrusted parts; an IDN domain is written as punycode."""
     local, _, domain = header_safe(address).rpartition("@")
+    with contextlib.suppress(ValueError):  # not a valid IDN: kept; the mailer refuses it
+        domain = ascii_domain(domain)
     return Address(display_name=header_safe(name), username=local, domain=domain)
+
+
+def as_bytes(mail: EmailMessage, linesep: str = "\n") -> bytes:
+    """The message as bytes: 7-bit headers, or UTF-8 ones (RFC 6532) when an address's
+    local part is not ASCII (an RFC 2047 word is not allowed inside an address)."""
+    utf8 = any(
+        not a.username.isascii()
+        for name in ("From", "To")
+        for a in getattr(mail[name], "addresses", ())
+    )
+    policy = mail.policy
+    assert isinstance(policy, EmailPolicy)  # an EmailMessage's (email.policy.default)
+    return mail.as_bytes(policy=policy.clone(linesep=linesep, utf8=utf8))
 
 
 def list_unsubscribe(from_addr: str, url: str = "") -> str:
@@ -102,7 +138,7 @@ def write_eml(mail: EmailMessage, path: Path, draft: bool = True) -> Path:
     # Drafts hold personal data: the file is created readable by its owner only.
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fp:
-        fp.write(bytes(mail))
+        fp.write(as_bytes(mail))
     os.chmod(path, 0o600)
     return path
 

@@ -30,6 +30,7 @@ from email.message import EmailMessage
 import yagmail
 
 from contacts.errors import SendError
+from outreach.compose import as_bytes, ascii_domain, needs_smtputf8
 from outreach.config import SECURITY_CHOICES, Config
 
 _CHECK = "check FOLLOWUP_SMTP_HOST, FOLLOWUP_SMTP_PORT and FOLLOWUP_SMTP_SECURITY"
@@ -113,6 +114,18 @@ class Delivery:
 
     status: str
     detail: str = ""
+
+
+def _envelope(address: str) -> str:
+    """An address for MAIL FROM / RCPT TO: its IDN domain as punycode (ValueError if invalid)."""
+    local, at, domain = address.rpartition("@")
+    try:
+        return f"{local}{at}{ascii_domain(domain)}"
+    except ValueError as exc:
+        raise ValueError(
+            f"the domain of {address} is not a valid internationalized domain name ({exc}); "
+            "fix the address"
+        ) from exc
 
 
 class _Transient(Exception):
@@ -212,9 +225,25 @@ class Mailer:
     def _transaction(self, mail: EmailMessage, sender: str, recipient: str) -> Delivery:
         self.handing_over = False  # a 4xx after the data means the server did not keep it
         try:
+            sender, recipient = _envelope(sender), _envelope(recipient)
+        except ValueError as exc:  # an IDN that is not valid: no server can take it
+            return Delivery("rejected", f"not sent: {exc}")
+        utf8 = needs_smtputf8(sender) or needs_smtputf8(recipient)
+        try:
             smtp = self._connect()
             smtp.ehlo_or_helo_if_needed()
-            code, reply = smtp.mail(sender)
+            options: list[str] = []
+            if utf8:
+                if not smtp.has_extn("smtputf8"):  # nothing sent yet: fail this one only
+                    return Delivery(
+                        "rejected",
+                        f"not sent: {recipient if needs_smtputf8(recipient) else sender} has "
+                        "non-ASCII letters before the @, which needs SMTPUTF8, and the SMTP "
+                        "server (smtp.host) does not offer it; write to another address of "
+                        "this contact, or send through a server that offers SMTPUTF8",
+                    )
+                options = ["SMTPUTF8", "BODY=8BITMIME"]
+            code, reply = smtp.mail(sender, options)
             if code != 250:
                 smtp.rset()
                 if 400 <= code < 500:
@@ -239,9 +268,7 @@ class Mailer:
             self._drop()
             raise _Transient(f"connection lost before the message was sent ({exc})") from exc
         # From here on the server may have the message: never retry.
-        payload = smtplib._quote_periods(  # type: ignore[attr-defined]
-            mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
-        )
+        payload = smtplib._quote_periods(as_bytes(mail, "\r\n"))  # type: ignore[attr-defined]
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         self.handing_over = True

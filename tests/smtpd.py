@@ -32,6 +32,8 @@ class Recorder:
     drop_after_data: dict[int, bool] = field(default_factory=dict)  # n-th DATA: keep it?
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each kept message as it arrived
+    mail_options: list[list[str]] = field(default_factory=list)  # each MAIL's (SMTPUTF8...)
     mails: int = 0
     datas: int = 0
     sessions: int = 0
@@ -52,6 +54,7 @@ class Recorder:
             return "421 4.3.2 going away"
         envelope.mail_from = address
         envelope.mail_options.extend(options)
+        self.mail_options.append(list(options))
         return "250 OK"
 
     async def handle_RCPT(  # noqa: N802
@@ -72,6 +75,7 @@ class Recorder:
             parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
             assert isinstance(parsed, EmailMessage)
             self.messages.append(parsed)
+            self.raw.append(envelope.original_content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         if self.datas in self.drop_after_data:
             server.transport.close()

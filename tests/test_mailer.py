@@ -35,11 +35,11 @@ def settings(port: int, **overrides: object) -> SmtpSettings:
     return SmtpSettings(**values)  # type: ignore[arg-type]
 
 
-def mail(to: str = "ann@contoso.example", n: int = 1):  # type: ignore[no-untyped-def]
+def mail(to: str = "ann@contoso.example", n: int = 1, name: str = "Ann Lee"):  # type: ignore[no-untyped-def]
     message = Message(
         subject=f"Thank you {n}",
         to_addr=to,
-        to_name="Ann Lee",
+        to_name=name,
         from_addr="priya@bellows.example",
         from_name="Priya Sharma",
         message_id=f"<m{n}@bellows.example>",
@@ -119,6 +119,57 @@ def test_a_refused_recipient_fails_only_that_message() -> None:
     assert first.status == "rejected"
     assert first.detail == "recipient refused: 550 5.1.1 <gone@x.example>: user unknown"
     assert second.status == "sent"
+    assert [m["Message-ID"] for m in recorder.messages] == ["<m2@bellows.example>"]
+
+
+def test_an_idn_domain_goes_as_punycode_with_a_valid_to_header() -> None:
+    recorder = Recorder()
+    to = "user@Exämple.example"
+    with smtp_server(recorder, enable_SMTPUTF8=False) as port, Mailer(settings(port)) as mailer:
+        delivery = mailer.deliver(mail(to, name="José Pérez"), "priya@bellows.example", to)
+    assert delivery.status == "sent"
+    assert recorder.envelopes == [("priya@bellows.example", ["user@xn--exmple-cua.example"])]
+    assert recorder.mail_options == [[]]  # plain SMTP: no SMTPUTF8 needed
+    to_line = next(line for line in recorder.raw[0].splitlines() if line.startswith(b"To:"))
+    assert to_line == b"To: =?utf-8?q?Jos=C3=A9_P=C3=A9rez?= <user@xn--exmple-cua.example>"
+    assert str(recorder.messages[0]["To"]) == "José Pérez <user@xn--exmple-cua.example>"
+
+
+def test_a_non_ascii_local_part_goes_with_smtputf8() -> None:
+    recorder = Recorder()
+    to = "josé@uni.example"
+    with smtp_server(recorder, enable_SMTPUTF8=True) as port, Mailer(settings(port)) as mailer:
+        delivery = mailer.deliver(mail(to, name="José Pérez"), "priya@bellows.example", to)
+    assert delivery.status == "sent"
+    assert recorder.envelopes == [("priya@bellows.example", ["josé@uni.example"])]
+    assert recorder.mail_options == [["SMTPUTF8", "BODY=8BITMIME"]]
+    to_line = next(line for line in recorder.raw[0].splitlines() if line.startswith(b"To:"))
+    assert to_line == "To: José Pérez <josé@uni.example>".encode()  # RFC 6532 UTF-8 header
+
+
+@pytest.mark.parametrize(
+    ("to", "detail"),
+    [
+        (
+            "josé@uni.example",
+            "not sent: josé@uni.example has non-ASCII letters before the @, which needs "
+            "SMTPUTF8, and the SMTP server (smtp.host) does not offer it; write to another "
+            "address of this contact, or send through a server that offers SMTPUTF8",
+        ),
+        (
+            "ann@-exämple.example",
+            "not sent: the domain of ann@-exämple.example is not a valid internationalized "
+            "domain name (Label must not start or end with a hyphen); fix the address",
+        ),
+    ],
+)
+def test_an_address_the_server_cannot_take_fails_only_that_message(to: str, detail: str) -> None:
+    recorder = Recorder()
+    with smtp_server(recorder, enable_SMTPUTF8=False) as port, Mailer(settings(port)) as mailer:
+        first = mailer.deliver(mail(to, n=1), "priya@bellows.example", to)
+        second = mailer.deliver(mail(n=2), "priya@bellows.example", "ann@x.example")
+    assert (first.status, first.detail) == ("rejected", detail)
+    assert second.status == "sent" and recorder.mails == 1
     assert [m["Message-ID"] for m in recorder.messages] == ["<m2@bellows.example>"]
 
 
