@@ -20,8 +20,15 @@ PARTS = ("subject", "txt", "html")
 
 
 def fallback(value: Any, default: str) -> Any:
-    """`{{ contact.first_name | fallback("there") }}`: an explicit, visible default."""
-    return value if value not in (None, "") else default
+    """`{{ contact.first_name | fallback("there") }}`: an explicit, visible default.
+
+    The default also stands in for a value that is missing altogether, e.g.
+    `{{ sighting.lead["Hiring For"] | fallback("your team") }}` for a lead export without
+    that column (an Undefined must be tested before `==`: StrictUndefined raises on it).
+    """
+    if isinstance(value, jinja2.Undefined) or value is None or value == "":
+        return default
+    return value
 
 
 def _html_only(name: str | None) -> bool:

@@ -248,3 +248,15 @@ def test_attachments_and_both_parts_in_the_mime_layout(tmp_path: Path) -> None:
     assert attachment.get_filename() == "resume.pdf"
     assert attachment.get_content() == resume.read_bytes()
     assert bytes(build_email(message)).isascii()  # 7-bit clean for any server
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ['sighting.lead["Hiring For"] | fallback("x")', 'contact.nickname | fallback("x")'],
+)
+def test_fallback_stands_in_for_a_missing_value(tmp_path: Path, expression: str) -> None:
+    (tmp_path / "s").mkdir()
+    for part in ("subject", "txt", "html"):
+        (tmp_path / "s" / f"t.{part}.j2").write_text(f"Hi {{{{ {expression} }}}}")
+    out = render(tmp_path, "s", "t", CONTEXT)
+    assert (out.subject, out.text, out.html) == ("Hi x", "Hi x\n", "Hi x")
