@@ -1,8 +1,9 @@
 """Rendering follow-up emails from Jinja2 templates.
 
 The environment is built once per templates folder, with `StrictUndefined` (a missing
-variable is an error, never an empty hole) and autoescaping for the HTML part. Each
-template set is `templates/<sequence>/<template>.{subject,txt,html}.j2`.
+variable is an error, never an empty hole; so is an empty one: see `outreach.holes`) and
+autoescaping for the HTML part. Each template set is
+`templates/<sequence>/<template>.{subject,txt,html}.j2`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 
 from contacts.errors import RenderError
+from outreach.holes import mark_empty
 
 PARTS = ("subject", "txt", "html")
 
@@ -79,9 +81,11 @@ class Renderer:
         """Render subject, plain text and HTML of one stage for one contact.
 
         Raises:
-            RenderError: a template is missing or uses a value the contact does not have.
+            RenderError: a template is missing, or prints a value the contact does not have
+                or has empty (`None`, blank), outside a guard.
         """
         out: dict[str, str] = {}
+        context = mark_empty(context)  # an empty value is a hole too, unless guarded
         for part in PARTS:
             name = f"{sequence}/{template}.{part}.j2"
             try:

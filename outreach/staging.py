@@ -137,12 +137,17 @@ def _attachments(config: Config, names: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _check(rendered: Rendered, sender: Sender) -> None:
+def _check_sender(sender: Sender) -> None:
+    # Before rendering: a sender with no address (and so, often, no name) is the problem
+    # to report, not the empty `sender.name` the template would then stop at.
     if not sender.email or "@" not in sender.email:
         raise RenderError(
             f"sender {sender.key!r} has no address; set [sender] email in followup.toml "
             "(or FOLLOWUP_FROM), or email in its [senders.NAME] profile"
         )
+
+
+def _check(rendered: Rendered) -> None:
     if "unsubscribe" not in rendered.text.lower():
         raise RenderError(
             "the text has no opt-out line; include _partials/footer.txt.j2 in the template"
@@ -206,13 +211,14 @@ def stage_message(
         message.state, message.reason = "skipped", skip_reason
         return message
     try:
+        _check_sender(sender)
         renderer = renderer or Renderer(config.get("templates"))
         rendered = renderer.render(
             sequence.name,
             stage.template,
             build_context(enrollment, sender, stage.name, index, len(sequence.stages), previous),
         )
-        _check(rendered, sender)
+        _check(rendered)
         message.attachments = _attachments(config, stage.attachments)
     except RenderError as exc:
         message.state, message.reason = "blocked", str(exc)
