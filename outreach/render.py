@@ -8,6 +8,7 @@ autoescaping for the HTML part. Each template set is
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,22 @@ def fallback(value: Any, default: str) -> Any:
     if isinstance(value, jinja2.Undefined) or value is None or value == "":
         return default
     return value
+
+
+def failed_at(exc: BaseException, templates_dir: str) -> str:
+    """'job-seeker/thank-you.txt.j2 line 3': the template line an exception was raised at.
+
+    Jinja2 rewrites a rendering traceback so that its frames point at template lines; the
+    innermost one under `templates_dir` is where the template failed (it may be an
+    included partial). '' when no frame is a template's.
+    """
+    base = Path(templates_dir).resolve()
+    found = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.suffix == ".j2" and path.resolve().is_relative_to(base):
+            found = f"{path.resolve().relative_to(base).as_posix()} line {frame.lineno}"
+    return found
 
 
 def _html_only(name: str | None) -> bool:
@@ -81,8 +98,8 @@ class Renderer:
         """Render subject, plain text and HTML of one stage for one contact.
 
         Raises:
-            RenderError: a template is missing, or prints a value the contact does not have
-                or has empty (`None`, blank), outside a guard.
+            RenderError: a template is missing, prints a value the contact does not have
+                or has empty (`None`, blank) outside a guard, or fails while rendering.
         """
         out: dict[str, str] = {}
         context = mark_empty(context)  # an empty value is a hole too, unless guarded
@@ -96,6 +113,16 @@ class Renderer:
                 raise RenderError(f"{name}: {exc.message}") from exc
             except jinja2.TemplateError as exc:
                 raise RenderError(f"{name}: {exc}") from exc
+            except Exception as exc:  # one message's failure, never the whole run's
+                # A runtime error in the template (1/0, a format filter given text): this
+                # message is blocked, the other contacts' messages are still rendered.
+                where = failed_at(exc, self.templates_dir) or name
+                if not where.startswith(name):
+                    where += f" (included by {name})"
+                raise RenderError(
+                    f"{where}: {type(exc).__name__}: {exc}; fix the template, or the value "
+                    "it uses, then plan again"
+                ) from exc
         subject = " ".join(out["subject"].split())
         if not subject:
             raise RenderError(f"{sequence}/{template}.subject.j2 rendered an empty subject")

@@ -4,12 +4,16 @@ guarded (`if`, `fallback`, `default`) they render as the template says."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from contacts.errors import RenderError
+from contacts.model import Message
+from contacts.store import session_scope
 from outreach.render import render
 from tests.conftest import ROOT
 from tests.test_outreach import CONTEXT
@@ -193,3 +197,62 @@ def test_a_sender_without_address_is_named_before_its_empty_name(project: Path, 
         "State: blocked (sender 'default' has no address; set [sender] email in followup.toml "
         "(or FOLLOWUP_FROM), or email in its [senders.NAME] profile)"
     )
+
+
+@pytest.mark.parametrize(
+    ("subject", "partial", "reason"),
+    [
+        (
+            'Rated {{ "%d" | format(sighting.rating) }}',
+            "",
+            "s/t.subject.j2 line 1: TypeError: %d format: a real number is required, not str; "
+            "fix the template, or the value it uses, then plan again",
+        ),
+        (
+            "Hi",
+            "\n\n{{ 1/0 }}",
+            "_partials/p.j2 line 3 (included by s/t.subject.j2): ZeroDivisionError: division by "
+            "zero; fix the template, or the value it uses, then plan again",
+        ),
+    ],
+)
+def test_an_error_while_rendering_blocks_the_message(
+    tmp_path: Path, subject: str, partial: str, reason: str
+) -> None:
+    one_template(tmp_path, subject + '{% include "_partials/p.j2" %}')
+    (tmp_path / "_partials").mkdir()
+    (tmp_path / "_partials" / "p.j2").write_text(partial)
+    with pytest.raises(RenderError) as raised:
+        render(tmp_path, "s", "t", CONTEXT)
+    assert str(raised.value) == reason
+
+
+def test_one_contacts_runtime_error_blocks_only_their_message(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    hole_project(project, 'Rated {{ "%d" | format(sighting.rating | int(-1)) }}/5')
+    (project / "hole.csv").write_text(
+        "Email,Rating\nnobody@hole.example,4\nsome@hole.example,hot\nthird@hole.example,5\n"
+    )
+    (project / "templates/hole/a.txt.j2").write_text(
+        "{{ 100 // (sighting.rating | int) }}\n" + (project / "templates/hole/a.txt.j2").read_text()
+    )
+    cli("ingest", "hole.csv", "--event", "Hole Fair", "--date", "2026-05-01")
+    planned = cli(
+        "outbox", "plan", "--event", "Hole Fair", "--sequence", "hole", "--config", "hole.toml"
+    )
+    assert (planned.code, planned.err) == (0, "")
+    assert planned.out.startswith("enrolled 3, drafted 2, blocked 1, ")
+    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
+        rows = session.execute(
+            sa.select(Message.to_addr, Message.state, Message.subject, Message.reason)
+        ).all()
+    assert sorted(rows) == [
+        ("nobody@hole.example", "drafted", "Rated 4/5", ""),
+        (
+            "some@hole.example",
+            "blocked",
+            "",
+            "hole/a.txt.j2 line 1: ZeroDivisionError: integer division or modulo by zero; "
+            "fix the template, or the value it uses, then plan again",
+        ),
+        ("third@hole.example", "drafted", "Rated 5/5", ""),
+    ]
