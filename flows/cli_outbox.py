@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from contacts.errors import InputError, RenderError, SendError
+from contacts.errors import ConfigError, InputError, RenderError, SendError
 from contacts.model import MAX_ID
 from contacts.store import session_scope
-from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app
+from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app, say_error
 from outreach import outbox
 from outreach.compose import attachment_problem
 from outreach.config import load_config
@@ -51,6 +51,10 @@ def outbox_plan(
         f"skipped {result.skipped}, stopped {result.stopped}, suppressed {result.suppressed}, "
         f"already in a sequence {result.superseded}, without email {result.no_email}"
     )
+    for problem in result.problems:  # the rest was planned; these wait for the fix
+        say_error(problem)
+    if result.problems:
+        raise typer.Exit(ConfigError.exit_code)
 
 
 @outbox_app.command("list")

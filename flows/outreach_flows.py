@@ -45,7 +45,7 @@ def plan_followups(
 ) -> PlanResult:
     """Stage every enrolled contact's next stage as it falls due (drafts for review)."""
     result = plan_due_task(db, config_path, all_stages)
-    summary = RunSummary(title="plan-followups", plan=result)
+    summary = RunSummary(title="plan-followups", plan=result, failures=list(result.problems))
     summary.notes.append(
         f"stopped {result.stopped}, skipped {result.skipped}, suppressed {result.suppressed}"
     )

@@ -73,7 +73,7 @@ class PostEventResult:
             ],
             match=self.match,
             plan=self.plan,
-            failures=[reason for f in self.failed for _, reason in f.problems],
+            failures=[reason for f in self.failed for _, reason in f.problems] + self.plan.problems,
         )
 
 

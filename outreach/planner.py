@@ -14,12 +14,14 @@ Drafts are rendered at once and written as .eml files to the outbox.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from contacts.errors import ConfigError
 from contacts.events import find_event, slugify
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
 from contacts.stoprules import is_suppressed
@@ -51,6 +53,8 @@ class PlanResult:
     superseded: int = 0
     eml_files: int = 0
     suppressed: int = 0
+    # What could not be planned at all, one line per event and cause, with the fix.
+    problems: list[str] = field(default_factory=list)
 
 
 def eml_path(outbox: Path, message: Message) -> Path:
@@ -110,6 +114,48 @@ def sequence_for(config: Config, event: Event, explicit: str = "") -> Sequence:
         or str(config.get("defaults.sequence"))
     )
     return get_sequence(config, name)
+
+
+class Sequences:
+    """Each enrollment's sequence, read once per run.
+
+    An enrollment whose sequence can no longer be read (renamed or removed from
+    followup.toml, or now invalid) is left as it is and counted, so one bad sequence never
+    stops the other events' planning; `problems` says which event, which sequence and the fix.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._read: dict[str, Sequence | ConfigError] = {}
+        self._missed: Counter[tuple[str, str]] = Counter()
+
+    def of(self, enrollment: Enrollment) -> Sequence | None:
+        name = enrollment.sequence
+        if name not in self._read:
+            try:
+                self._read[name] = get_sequence(self.config, name)
+            except ConfigError as exc:
+                self._read[name] = exc
+        found = self._read[name]
+        if isinstance(found, ConfigError):
+            self._missed[(enrollment.event.name, name)] += 1
+            return None
+        return found
+
+    def problems(self) -> list[str]:
+        lines = []
+        for (event, name), count in sorted(self._missed.items()):
+            who = f"event {event!r}: {count} contact{'s' if count > 1 else ''} not planned"
+            if name in self.config.sequences:
+                lines.append(f"{who}: {self._read[name]}")
+                continue
+            known = ", ".join(sorted(self.config.sequences)) or "none"
+            lines.append(
+                f"{who}: they are enrolled in sequence {name!r}, which {self.config.name} no "
+                f"longer has (known: {known}); restore [sequences.{name}] there (if you renamed "
+                "it, rename it back) and plan again; their enrollments and messages are kept"
+            )
+        return lines
 
 
 def stops(status: str, sequence: str) -> bool:
@@ -191,6 +237,7 @@ def _advance(
     all_stages: bool,
     result: PlanResult,
     renderer: Renderer,
+    sequences: Sequences,
 ) -> None:
     """Stage the next stage(s) of one enrollment when they may be staged."""
     contact = enrollment.contact
@@ -200,7 +247,9 @@ def _advance(
         return
     if contact.status == "paused" or not contact.emails:
         return
-    sequence = get_sequence(config, enrollment.sequence)
+    sequence = sequences.of(enrollment)
+    if sequence is None:  # its sequence is gone from the config: reported, left as it is
+        return
     messages = session.scalars(
         sa.select(Message)
         .where(Message.enrollment_id == enrollment.id)
@@ -279,9 +328,10 @@ def plan_event(
     with session_scope(url) as session:
         event = find_event(session, event_name)
         _enroll(session, event, sequence_for(config, event, sequence_name), result)
-        renderer = Renderer(config.get("templates"))
+        renderer, sequences = Renderer(config.get("templates")), Sequences(config)
         for enrollment in _active(session, event):
-            _advance(session, enrollment, config, all_stages, result, renderer)
+            _advance(session, enrollment, config, all_stages, result, renderer, sequences)
+    result.problems = sequences.problems()
     return result
 
 
@@ -296,7 +346,8 @@ def plan_due(
     del now  # the due time is computed per message and enforced by sending
     result = PlanResult()
     with session_scope(url) as session:
-        renderer = Renderer(config.get("templates"))
+        renderer, sequences = Renderer(config.get("templates")), Sequences(config)
         for enrollment in _active(session):
-            _advance(session, enrollment, config, all_stages, result, renderer)
+            _advance(session, enrollment, config, all_stages, result, renderer, sequences)
+    result.problems = sequences.problems()
     return result
