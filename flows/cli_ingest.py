@@ -200,7 +200,7 @@ def run(
         ("contacts created", summary.match.new_contacts),
         ("contacts matched", summary.match.matched),
         ("drafts staged", summary.plan.drafted),
-        ("drafts blocked", summary.plan.blocked),
+        ("drafts blocked", summary.plan.blocked + summary.plan.still_blocked),
     ):
         table.add_row(label, str(value))
     out.print(table)

@@ -47,9 +47,11 @@ def outbox_plan(
     else:
         result = plan_due(cfg, url=db, all_stages=all_stages)
     out.print(
-        f"enrolled {result.enrolled}, drafted {result.drafted}, blocked {result.blocked}, "
-        f"skipped {result.skipped}, stopped {result.stopped}, suppressed {result.suppressed}, "
-        f"already in a sequence {result.superseded}, without email {result.no_email}"
+        f"enrolled {result.enrolled}, already enrolled {result.already_enrolled}, "
+        f"drafted {result.drafted}, blocked {result.blocked}, "
+        f"still blocked {result.still_blocked}, skipped {result.skipped}, "
+        f"stopped {result.stopped}, suppressed {result.suppressed}, "
+        f"in another event's sequence {result.superseded}, without email {result.no_email}"
     )
     for problem in result.problems:  # the rest was planned; these wait for the fix
         say_error(problem)

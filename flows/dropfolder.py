@@ -42,6 +42,8 @@ class DropFolderRun:
             summary.plan.enrolled += plan.enrolled
             summary.plan.drafted += plan.drafted
             summary.plan.blocked += plan.blocked
+            summary.plan.still_blocked += plan.still_blocked
+            summary.failures += plan.problems
         summary.failures += self.failures
         if not self.result.locked:
             summary.notes.append("another pass held the ingest lock; this pass did nothing")

@@ -52,7 +52,7 @@ class RunSummary:
             "matched contacts": self.match.matched,
             "review queue": self.match.review,
             "drafts": self.plan.drafted,
-            "blocked drafts": self.plan.blocked,
+            "blocked drafts": self.plan.blocked + self.plan.still_blocked,  # new and old
             "sent": self.sent,
             "failures": len(self.failures),
         }

@@ -44,9 +44,13 @@ GO_ON_UP_FRONT = ("sent", "skipped", "drafted", "approved", "planned")
 
 @dataclass
 class PlanResult:
+    """What one planning run did; on a re-plan, also what it found already done or stuck."""
+
     enrolled: int = 0
+    already_enrolled: int = 0  # contacts of the event enrolled by an earlier run
     drafted: int = 0
-    blocked: int = 0
+    blocked: int = 0  # newly blocked
+    still_blocked: int = 0  # blocked before, tried again, still blocked
     skipped: int = 0
     no_email: int = 0
     stopped: int = 0
@@ -183,6 +187,7 @@ def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResu
             sa.select(Enrollment).where(Enrollment.contact_id == contact.id)
         ).all()
         if any(e.event_id == event.id for e in mine):
+            result.already_enrolled += 1
             continue
         enrollment = Enrollment(
             contact_id=contact.id,
@@ -214,10 +219,12 @@ def _retry_blocked(
     """Render a blocked message again (the template or data may have been fixed)."""
     index = blocked.stage_index
     if index >= len(sequence.stages) or sequence.stages[index].name != blocked.stage:
+        result.still_blocked += 1  # its stage is no longer in the sequence
         return
     fresh = stage_message(enrollment, sequence, index, config, previous, "", renderer)
     if fresh.state != "drafted":
         blocked.reason = fresh.reason
+        result.still_blocked += 1
         return
     names = ["attachments", "from_addr", "from_name"]
     if not blocked.edited:  # blocked at send time after an edit: the person's text stays

@@ -23,9 +23,8 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
     )
     planned = cli("outbox", "plan", "--event", FAIR)
     assert planned.out.strip() == (
-        "enrolled 18, drafted 18, blocked 0, skipped 0, stopped 0, suppressed 0, "
-        "already in a sequence 0, "
-        "without email 0"
+        "enrolled 18, already enrolled 0, drafted 18, blocked 0, still blocked 0, skipped 0, "
+        "stopped 0, suppressed 0, in another event's sequence 0, without email 0"
     )
     assert "18 messages" in cli("outbox", "list").out
     shown = cli("outbox", "show", "1")
@@ -108,9 +107,8 @@ def test_suppression_list_import_survives_reimport(project: Path, db_url: str, c
     # Re-importing the contacts never clears the list, and planning skips them.
     cli("ingest", SAMPLES / "Connections.csv", "--event", FAIR, "--date", "2026-03-12")
     assert cli("outbox", "plan", "--event", FAIR).out.strip() == (
-        "enrolled 20, drafted 20, blocked 0, skipped 0, stopped 0, suppressed 1, "
-        "already in a sequence 0, "
-        "without email 5"
+        "enrolled 20, already enrolled 0, drafted 20, blocked 0, still blocked 0, skipped 0, "
+        "stopped 0, suppressed 1, in another event's sequence 0, without email 5"
     )
     with session_scope(db_url) as session:
         assert session.scalar(sa.select(sa.func.count(Suppression.id))) == 2

@@ -49,7 +49,7 @@ def test_a_removed_sequence_is_reported_and_the_other_events_still_advance(
 
     planned = cli("outbox", "plan")  # the daily run: every enrolled contact
     assert planned.code == 3
-    assert planned.out.startswith("enrolled 0, drafted 18, blocked 0, ")
+    assert planned.out == counts(drafted=18)  # the fair's second stage
     assert planned.err == (
         "error: event 'Hole Fair': 1 contact not planned: they are enrolled in sequence "
         "'hole', which followup.toml no longer has (known: job-seeker, keep-in-touch, "
@@ -81,3 +81,42 @@ def test_what_was_not_planned_reaches_the_run_summary() -> None:
     problem = "event 'Hole Fair': 1 contact not planned: ..."
     result = PostEventResult(event="Hole Fair", plan=PlanResult(problems=[problem]))
     assert result.summary().failures == [problem]
+
+
+def counts(
+    enrolled: int = 0,
+    already: int = 0,
+    drafted: int = 0,
+    blocked: int = 0,
+    still: int = 0,
+    other: int = 0,
+    no_email: int = 0,
+) -> str:
+    return (
+        f"enrolled {enrolled}, already enrolled {already}, drafted {drafted}, "
+        f"blocked {blocked}, still blocked {still}, skipped 0, stopped 0, suppressed 0, "
+        f"in another event's sequence {other}, without email {no_email}\n"
+    )
+
+
+def test_planning_again_counts_who_is_already_enrolled(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", SAMPLES / "fair-scans.csv", "--event", FAIR, "--date", "2026-03-12")
+    assert cli("outbox", "plan", "--event", FAIR).out == counts(enrolled=18, drafted=18)
+    assert cli("outbox", "plan", "--event", FAIR).out == counts(already=18)
+    # Met again at a later event: already in the fair's conversation, not enrolled twice.
+    cli("ingest", SAMPLES / "Connections.csv", "--event", "Fall Meetup", "--date", "2026-10-01")
+    meetup = cli("outbox", "plan", "--event", "Fall Meetup")
+    assert meetup.out == counts(enrolled=3, drafted=3, other=4, no_email=5)
+
+
+def test_planning_again_counts_messages_still_blocked(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", SAMPLES / "fair-scans.csv", "--event", FAIR, "--date", "2026-03-12")
+    subject = project / "templates/job-seeker/thank-you.subject.j2"
+    good = subject.read_text()
+    subject.write_text("Your role: {{ contact.nickname }}")
+    assert cli("outbox", "plan", "--event", FAIR).out == counts(enrolled=18, blocked=18)
+    assert cli("outbox", "plan", "--event", FAIR).out == counts(already=18, still=18)
+    assert cli("outbox", "plan").out == counts(still=18)  # the daily run, across events
+    subject.write_text(good)
+    assert cli("outbox", "plan").out == counts(drafted=18)
+    assert cli("outbox", "plan").out == counts()

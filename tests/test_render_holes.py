@@ -173,7 +173,7 @@ def test_the_audits_empty_title_and_company_block_the_message(project: Path, cli
         "outbox", "plan", "--event", "Hole Fair", "--sequence", "hole", "--config", "hole.toml"
     )
     assert planned.code == 0
-    assert planned.out.startswith("enrolled 1, drafted 0, blocked 1, ")
+    assert planned.out.startswith("enrolled 1, already enrolled 0, drafted 0, blocked 1, ")
     shown = cli("outbox", "show", "1").out.splitlines()
     assert shown[1] == (
         "State: blocked (hole/a.subject.j2: contact.title is empty for this contact; fix: give "
@@ -240,7 +240,7 @@ def test_one_contacts_runtime_error_blocks_only_their_message(project: Path, cli
         "outbox", "plan", "--event", "Hole Fair", "--sequence", "hole", "--config", "hole.toml"
     )
     assert (planned.code, planned.err) == (0, "")
-    assert planned.out.startswith("enrolled 3, drafted 2, blocked 1, ")
+    assert planned.out.startswith("enrolled 3, already enrolled 0, drafted 2, blocked 1, ")
     with session_scope(os.environ["FOLLOWUP_DB"]) as session:
         rows = session.execute(
             sa.select(Message.to_addr, Message.state, Message.subject, Message.reason)
