@@ -14,14 +14,12 @@ Drafts are rendered at once and written as .eml files to the outbox.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from contacts.errors import ConfigError
 from contacts.events import find_event, slugify
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
 from contacts.stoprules import is_suppressed
@@ -30,7 +28,7 @@ from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.render import Renderer
 from outreach.senders import resolve_sender
-from outreach.sequences import Sequence, get_sequence, unmet
+from outreach.sequences import Sequence, Sequences, get_sequence, unmet
 from outreach.staging import facts_for, make_message_id, one_per_mailbox, stage_message
 
 __all__ = ["PlanResult", "make_message_id", "plan_due", "plan_event"]
@@ -118,48 +116,6 @@ def sequence_for(config: Config, event: Event, explicit: str = "") -> Sequence:
         or str(config.get("defaults.sequence"))
     )
     return get_sequence(config, name)
-
-
-class Sequences:
-    """Each enrollment's sequence, read once per run.
-
-    An enrollment whose sequence can no longer be read (renamed or removed from
-    followup.toml, or now invalid) is left as it is and counted, so one bad sequence never
-    stops the other events' planning; `problems` says which event, which sequence and the fix.
-    """
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._read: dict[str, Sequence | ConfigError] = {}
-        self._missed: Counter[tuple[str, str]] = Counter()
-
-    def of(self, enrollment: Enrollment) -> Sequence | None:
-        name = enrollment.sequence
-        if name not in self._read:
-            try:
-                self._read[name] = get_sequence(self.config, name)
-            except ConfigError as exc:
-                self._read[name] = exc
-        found = self._read[name]
-        if isinstance(found, ConfigError):
-            self._missed[(enrollment.event.name, name)] += 1
-            return None
-        return found
-
-    def problems(self) -> list[str]:
-        lines = []
-        for (event, name), count in sorted(self._missed.items()):
-            who = f"event {event!r}: {count} contact{'s' if count > 1 else ''} not planned"
-            if name in self.config.sequences:
-                lines.append(f"{who}: {self._read[name]}")
-                continue
-            known = ", ".join(sorted(self.config.sequences)) or "none"
-            lines.append(
-                f"{who}: they are enrolled in sequence {name!r}, which {self.config.name} no "
-                f"longer has (known: {known}); restore [sequences.{name}] there (if you renamed "
-                "it, rename it back) and plan again; their enrollments and messages are kept"
-            )
-        return lines
 
 
 def stops(status: str, sequence: str) -> bool:

@@ -13,10 +13,12 @@ moves on to the next stage.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from contacts.errors import ConfigError
+from contacts.model import Enrollment
 from outreach.config import Config
 
 
@@ -128,3 +130,45 @@ def get_sequence(config: Config, name: str) -> Sequence:
     if not stages:
         raise ConfigError(f"{config.name} [sequences.{name}] has no stages")
     return Sequence(name=name, description=str(body.get("description", "")), stages=stages)
+
+
+class Sequences:
+    """Each enrollment's sequence, read once per run.
+
+    An enrollment whose sequence can no longer be read (renamed or removed from
+    followup.toml, or now invalid) is left as it is and counted, so one bad sequence never
+    stops the other events' planning; `problems` says which event, which sequence and the fix.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._read: dict[str, Sequence | ConfigError] = {}
+        self._missed: Counter[tuple[str, str]] = Counter()
+
+    def of(self, enrollment: Enrollment) -> Sequence | None:
+        name = enrollment.sequence
+        if name not in self._read:
+            try:
+                self._read[name] = get_sequence(self.config, name)
+            except ConfigError as exc:
+                self._read[name] = exc
+        found = self._read[name]
+        if isinstance(found, ConfigError):
+            self._missed[(enrollment.event.name, name)] += 1
+            return None
+        return found
+
+    def problems(self) -> list[str]:
+        lines = []
+        for (event, name), count in sorted(self._missed.items()):
+            who = f"event {event!r}: {count} contact{'s' if count > 1 else ''} not planned"
+            if name in self.config.sequences:
+                lines.append(f"{who}: {self._read[name]}")
+                continue
+            known = ", ".join(sorted(self.config.sequences)) or "none"
+            lines.append(
+                f"{who}: they are enrolled in sequence {name!r}, which {self.config.name} no "
+                f"longer has (known: {known}); restore [sequences.{name}] there (if you renamed "
+                "it, rename it back) and plan again; their enrollments and messages are kept"
+            )
+        return lines
