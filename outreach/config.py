@@ -286,6 +286,33 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
     return value
 
 
+# Tables of their own shape, checked where they are read (sequences, senders, ...).
+STRUCTURED = frozenset(("senders", "events", "sequences", "schedules"))
+EXTRA_KEYS = frozenset(("send.holidays",))
+
+
+def _refuse_unknown(tree: dict[str, Any], path: Path) -> None:
+    """A misspelt key (`daily_kap`) would be ignored and its default used: refuse it."""
+    known = {s.name for s in SETTINGS} | EXTRA_KEYS
+    tables = {name.partition(".")[0] for name in known if "." in name}
+    for key, value in tree.items():
+        if key in STRUCTURED or key in known:
+            continue
+        if key not in tables:
+            expected = ", ".join(sorted({n.partition(".")[0] for n in known} | STRUCTURED))
+            raise ConfigError(
+                f"{path}: unknown setting {key!r}; the top-level names are {expected}; "
+                "fix the name or remove it"
+            )
+        for inner in value if isinstance(value, dict) else {}:
+            if f"{key}.{inner}" not in known:
+                names = sorted(n.partition(".")[2] for n in known if n.startswith(key + "."))
+                raise ConfigError(
+                    f"{path}: [{key}] {inner!r} is not a setting; the settings of [{key}] are "
+                    f"{', '.join(names)}; fix the name or remove it"
+                )
+
+
 def load_config(explicit: str | Path | None = None) -> Config:
     """Read the configuration file (if any) and apply environment overrides.
 
@@ -300,6 +327,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
             tree = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix that line") from exc
+    if path is not None:
+        _refuse_unknown(tree, path)
     values: dict[str, Any] = {}
     given: set[str] = set()
     for setting in SETTINGS:

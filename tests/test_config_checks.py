@@ -173,6 +173,30 @@ def test_a_number_from_a_file_must_be_finite(tmp_path: Path, line: str, error: s
     assert str(raised.value) == f"{path}: {error}; {remedy}"
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "[send]\ndaily_kap = 5\n",
+            "[send] 'daily_kap' is not a setting; the settings of [send] are daily_cap, "
+            "holidays, pause, window; fix the name or remove it",
+        ),
+        (
+            'outbx = "mail"\n',
+            "unknown setting 'outbx'; the top-level names are bounces, defaults, events, imap, "
+            "outbox, replies, schedules, send, sender, senders, sequences, smtp, templates; "
+            "fix the name or remove it",
+        ),
+    ],
+)
+def test_a_misspelt_setting_is_refused_not_ignored(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == f"{path}: {error}"
+
+
 def test_sequence_errors_name_the_file_that_was_read(project: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     path.write_text('[sequences.fair]\nstages = [{ name = "hi", after = "lunch" }]\n')
