@@ -6,7 +6,6 @@ Both readers share `records_from_table`, so a layout works the same in either fo
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
@@ -14,6 +13,7 @@ import pandas as pd
 
 from contacts.errors import InputError
 from contacts.records import RawRecord
+from ingest.csvrows import CsvRows
 from ingest.profiles import (
     check_map_columns,
     identifies_people,
@@ -66,6 +66,10 @@ def read_csv(
     (LinkedIn's `Notes:` block), blank padding rows and quoted newlines. Rows are read
     with the csv module rather than pandas so that no row is ever dropped: a row with
     more cells than headers keeps the extra cells as `column N`.
+
+    Raises:
+        InputError: a quote that is never closed, or that swallows a following row (see
+            `CsvRows`); raised while the rows are read, so inside the file's transaction.
     """
     text = decode(fp.read(), name)
     lines = text.splitlines(keepends=True)
@@ -76,12 +80,15 @@ def read_csv(
         seen = next(csv.reader([first], delimiter=guess), [])
         check_map_columns(name, seen, overrides)
         raise refuse_unknown_layout(name, seen, overrides)
-    reader = csv.reader(io.StringIO("".join(lines[index:])), delimiter=delimiter)
-    headers = next(reader, [])
+    rows = CsvRows("".join(lines[index:]), delimiter, name, first_line=index + 1)
+    headers = _unique(rows.header())
+    mapping = map_headers(headers, overrides)
+    rows.headers = headers
+    rows.identity = [i for i, h in enumerate(headers) if mapping.get(h) in ("emails", "phones")]
     # A file-wide test first, so readable files pay nothing per row.
     check = UNREADABLE in text
     yield from records_from_table(
-        headers, reader, name, overrides, check_unreadable=check, strict_map=strict_map
+        headers, rows, name, overrides, check_unreadable=check, strict_map=strict_map
     )
 
 
