@@ -68,6 +68,8 @@ def _print_problems(results: list[IngestResult]) -> None:
         if r.status == "duplicate":
             note = r.note or "already ingested (same content)"
             out.print(f"{r.file}: {note}; nothing to do")
+        elif r.note:  # how the file was read, e.g. which sheets of a workbook
+            out.print(f"{r.file}: {r.note}")
         if r.scans:
             out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         for record, reason in r.problems:

@@ -34,8 +34,9 @@ from ingest.scans import (
     unresolved,
 )
 from ingest.sniff import decode, sniff, unknown_format
-from ingest.tabular import DELIMITERS, HEADER_SCAN_LINES, find_header, read_csv, read_xlsx
+from ingest.tabular import DELIMITERS, HEADER_SCAN_LINES, find_header, read_csv
 from ingest.vcard import read_vcard
+from ingest.workbook import read_xlsx
 
 SIGHTING_FIELDS = (
     "record", "raw", "full_name", "first_name", "last_name", "emails", "email_keys",
@@ -62,7 +63,7 @@ class IngestResult:
     scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
     flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
-    note: str = ""  # for a duplicate: where the same content went before
+    note: str = ""  # for a duplicate: where the same content went before; else how it was read
 
 
 def read_bytes(path: Path) -> bytes:
@@ -85,18 +86,20 @@ def read_records(
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
     strict_map: bool = True,
+    notes: list[str] | None = None,
 ) -> tuple[str, Iterator[RawRecord]]:
     """(format, raw records) for a file's content: vcard, xlsx, csv or scans.
 
     `strict_map`: every `overrides` column must be in a CSV/XLSX file (see
-    `records_from_table`).
+    `records_from_table`). `notes` gets what a person should know about how the file was
+    read once the records are consumed (which sheets of a workbook were read or not).
     """
     fmt = sniff(data, name)
     fp = io.BytesIO(data)
     if fmt == "vcard":
         return fmt, read_vcard(fp, name)
     if fmt == "xlsx":
-        return fmt, resolve_badges(read_xlsx(fp, name, overrides, strict_map), roster)
+        return fmt, resolve_badges(read_xlsx(fp, name, overrides, strict_map, notes), roster)
     text = decode(data, name)
     if looks_like_scan_log(text):
         return "scans", read_scans(scans_from_lines(text), roster)
@@ -239,9 +242,12 @@ def ingest_file(
         note = duplicate_note(session, digest, path.name)
     if note:
         return IngestResult(file=path.name, status="duplicate", event=event, note=note)
-    fmt, records = read_records(data, path.name, overrides, roster, strict_map)
+    notes: list[str] = []
+    fmt, records = read_records(data, path.name, overrides, roster, strict_map, notes)
     try:
-        return store_file(path, digest, fmt, records, event, date, region, url)
+        result = store_file(path, digest, fmt, records, event, date, region, url)
+        result.note = "; ".join(notes)
+        return result
     except IntegrityError:
         # Another run ingested the same content between our check and our commit.
         with session_scope(url) as session:

@@ -1,6 +1,7 @@
-"""CSV and XLSX readers (pandas / openpyxl): find the header row, map columns, yield rows.
+"""CSV reader: find the header row, map columns, yield rows.
 
-Both readers share `records_from_table`, so a layout works the same in either format.
+`records_from_table` is shared with the XLSX reader (`ingest/workbook.py`), so a layout
+works the same in either format.
 """
 
 from __future__ import annotations
@@ -9,9 +10,6 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
-import pandas as pd
-
-from contacts.errors import InputError
 from contacts.records import RawRecord
 from ingest.csvrows import CsvRows
 from ingest.profiles import (
@@ -92,48 +90,6 @@ def read_csv(
     )
 
 
-def read_xlsx(
-    fp: IO[bytes],
-    name: str = "",
-    overrides: dict[str, str] | None = None,
-    strict_map: bool = True,
-) -> Iterator[RawRecord]:
-    """Rows of the first sheet of an Excel workbook, header found as for CSV.
-
-    Raises:
-        InputError: the content is not a readable workbook (truncated, a renamed file).
-    """
-    frame = _read_sheet(fp, name)
-    rows = [["" if pd.isna(v) else str(v) for v in row] for row in frame.to_numpy().tolist()]
-    lines = [",".join(f'"{c}"' for c in row) + "\n" for row in rows[:HEADER_SCAN_LINES]]
-    index, _ = find_header(lines, overrides)
-    if index < 0:
-        check_map_columns(name, rows[0] if rows else [], overrides)
-        raise refuse_unknown_layout(name, rows[0] if rows else [], overrides)
-    yield from records_from_table(
-        rows[index], rows[index + 1 :], name, overrides, strict_map=strict_map
-    )
-
-
-def _read_sheet(fp: IO[bytes], name: str) -> pd.DataFrame:
-    """The first sheet, or an InputError for a workbook that cannot be read.
-
-    A damaged workbook fails anywhere inside zipfile/zlib/openpyxl/lxml (BadZipFile,
-    KeyError for a missing part, XML syntax errors, zlib.error, ...). The input is bytes
-    in memory, so no I/O fault can reach here: any failure is the file's, never retried.
-    """
-    try:
-        return pd.read_excel(fp, sheet_name=0, header=None, dtype=str, engine="openpyxl")
-    except ImportError:
-        raise  # a broken install, not a broken file
-    except Exception as exc:  # noqa: BLE001
-        detail = (str(exc).strip().strip("\"'") or type(exc).__name__)[:200]
-        raise InputError(
-            f"{name}: not a readable XLSX workbook ({detail}); open it in Excel or "
-            "LibreOffice and save it again as .xlsx, or export it as CSV"
-        ) from exc
-
-
 def _clean(value: object) -> str:
     text = "" if value is None else str(value)
     return "" if text == "nan" else text.strip()
@@ -164,6 +120,7 @@ def records_from_table(
     overrides: dict[str, str] | None = None,
     check_unreadable: bool = False,
     strict_map: bool = True,
+    start: int = 0,
 ) -> Iterator[RawRecord]:
     """Map each data row onto canonical fields; unmapped non-empty cells become lead metadata.
 
@@ -172,7 +129,7 @@ def records_from_table(
     `check_unreadable`, so is a row with a cell the decoder could not read (U+FFFD).
     With `strict_map` (`followup ingest --map`), every mapped column must be in the file;
     without (an event folder's `map`, which may fit only some of its files), a mapped
-    column is only named when the file is refused.
+    column is only named when the file is refused. Records are numbered from `start + 1`.
     """
     headers = _unique([str(h) for h in headers])
     if strict_map:
@@ -186,7 +143,7 @@ def records_from_table(
     plan: list[tuple[str, str | None]] = [
         (h, mapping.get(h) or (None if is_noise(h) else "")) for h in headers
     ]
-    position = 0
+    position = start
     for row in rows:
         cells = [v.strip() if v.__class__ is str else _clean(v) for v in row]
         if not any(cells):
