@@ -15,14 +15,19 @@ from contacts.flags import explain_flag
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
-from ingest.profiles import MAP_FIELDS, check_map_field
+from ingest.profiles import MAP_FIELDS, check_map_field, header_key
 from outreach.config import load_config
 from outreach.sequences import get_sequence
 
 
 def _parse_maps(maps: list[str] | None) -> dict[str, str]:
-    """`--map "Column=field"` options as {column: field}; an unknown field is refused."""
-    result = {}
+    """`--map "Column=field"` options as {column: field}.
+
+    An unknown field is refused, and so is a column mapped to two fields (columns compare
+    as headers do: 'Kontakt' and 'kontakt' are one column), since only one could win.
+    """
+    result: dict[str, str] = {}
+    given: dict[str, tuple[str, str]] = {}  # header key -> (the option, its field)
     for item in maps or []:
         column, sep, field = item.rpartition("=")
         if not sep or not column or not field:
@@ -30,7 +35,15 @@ def _parse_maps(maps: list[str] | None) -> dict[str, str]:
                 f'--map {item!r}: write it as --map "Column Name=field", e.g. '
                 '--map "E-Mail Adresse=email"'
             )
-        result[column.strip()] = check_map_field(field.strip(), f"--map {item!r}")
+        column = column.strip()
+        field = check_map_field(field.strip(), f"--map {item!r}")
+        earlier, earlier_field = given.setdefault(header_key(column), (item, field))
+        if earlier_field != field:
+            raise InputError(
+                f"--map {item!r}: the column {column!r} is already mapped to {earlier_field} "
+                f"by --map {earlier!r}; a column maps to one field, so keep one of the two"
+            )
+        result[column] = field
     return result
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DATA
 
 FILE = str(DATA / "email-only-de.csv")
@@ -56,3 +58,23 @@ def test_a_map_that_names_no_person_does_not_repeat_the_map_advice(project: Path
         "The --map columns given name no person; also map a column to email, phone, "
         'full_name, first_name, last_name or badge_id, e.g. --map "Kontakt=full_name"\n'
     )
+
+
+@pytest.mark.parametrize("second", ["Kontakt=email", " kontakt = email"])
+def test_a_column_mapped_to_two_fields_is_refused(project: Path, cli, second: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("ingest", FILE, "--event", "Messe", "--map", "Kontakt=full_name", "--map", second)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"error: --map {second!r}: the column {second.split('=')[0].strip()!r} is already "
+        "mapped to full_name by --map 'Kontakt=full_name'; a column maps to one field, so "
+        "keep one of the two\n"
+    )
+
+
+def test_the_same_map_given_twice_is_one_map(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "ingest", FILE, "--event", "Messe", "--map", "E-Mail Adresse=email", "--map",
+        "e-mail adresse=email",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out.endswith("contacts: 2 new, 0 matched from 2 new sightings\n")
