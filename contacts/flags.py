@@ -30,11 +30,19 @@ FLAG_ADVICE: dict[str, tuple[str, str]] = {
 }
 
 
-def explain_flag(flag: str) -> str:
-    """One flag as "field 'value' what-to-do".
+def explain_flag(flag: str, region: str = "") -> str:
+    """One flag as "field 'value' what-to-do"; `region` is the one numbers were read in.
 
-    Example: "phone-unparsed:12" -> "phone '12' is not a phone number we can read ...".
+    Example: "phone-unparsed:12" -> "phone '12' is not a phone number we can read ...";
+    with region "DE" the advice is not to pass --region (it was) but that the number is
+    not valid in DE: its digits are wrong, or it is from another country.
     """
     kind, _, value = flag.partition(":")
     field, advice = FLAG_ADVICE.get(kind, (kind, "needs a look"))
+    if kind == "phone-unparsed" and region:
+        advice = (
+            f"is not a valid phone number for region {region} (kept as written); check its "
+            "digits in the export, or, if it is from another country, write it with its "
+            "country code (+44 ...)"
+        )
     return f"{field} {value!r} {advice}"

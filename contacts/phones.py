@@ -17,12 +17,14 @@ import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 CACHE = 65536
-_EXCEL = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
+_EXCEL = re.compile(r"^(\d)(?:[.,](\d+))?[eE]\+?(\d+)$")  # ',': a European Excel
 _SEPARATORS = str.maketrans("", "", " -().\u00a0/")
 
 
 def excel_damage(value: str) -> str | None:
     """Digits of a phone Excel wrote as a number ('4.4207946E+11' -> '442079460000').
+
+    A European Excel writes the decimal comma: '4,4207946E+11' is the same number.
 
     Returns None when the value is not in scientific notation, or '' when digits were
     lost (more zeros implied than digits kept: '4.41E+11') so the number cannot be

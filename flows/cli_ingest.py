@@ -64,7 +64,7 @@ FLAG_LINES = 20  # flagged records shown after an ingest; the JSON export has th
 def _print_flags(results: list[IngestResult]) -> None:
     """One line per flagged value (a bad email, an unreadable phone), at most FLAG_LINES."""
     lines = [
-        f"{r.file}: record {record} flagged: {explain_flag(flag)}"
+        f"{r.file}: record {record} flagged: {explain_flag(flag, r.region)}"
         for r in results
         for record, flag in r.flags
     ]

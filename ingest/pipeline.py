@@ -63,6 +63,7 @@ class IngestResult:
     scans: int = 0  # repeated scans folded into the sighting of their badge
     problems: list[tuple[int, str]] = field(default_factory=list)
     flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
+    region: str = ""  # phones without +country were read in this region ('' = none)
     note: str = ""  # for a duplicate: where the same content went before; else how it was read
 
 
@@ -293,7 +294,8 @@ def store_file(
         )
         session.add(source)
         session.flush()
-        store_records(session, records, source, region or ev.region, result)
+        result.region = region or ev.region or ""
+        store_records(session, records, source, result.region, result)
         if result.read == 0:  # raised inside the transaction: nothing is stored
             raise InputError(
                 f"{path}: no records found in this {fmt} file; is it the right export?"

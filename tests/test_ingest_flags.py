@@ -11,8 +11,9 @@ from tests.conftest import DATA
 FLAGGED = (
     "flagged-leads.csv: record 1 flagged: email 'bad@@email' is not a valid address and was "
     "left out; correct it in the export and ingest it again\n"
-    "flagged-leads.csv: record 2 flagged: phone '12' is not a phone number we can read (kept "
-    "as written); add the country code (+44 ...) or pass --region\n"
+    "flagged-leads.csv: record 2 flagged: phone '12' is not a valid phone number for region "
+    "US (kept as written); check its digits in the export, or, if it is from another "
+    "country, write it with its country code (+44 ...)\n"
     "flagged-leads.csv: record 3 flagged: phone '4.41E+11' was turned into a number by Excel "
     "and lost digits (kept as written); take the number from the original or export the "
     "column as text\n"
@@ -25,6 +26,43 @@ def test_explain_flag_names_field_value_and_fix() -> None:
         "profile URL; check it"
     )
     assert explain_flag("new-kind:x") == "new-kind 'x' needs a look"
+
+
+def test_an_unreadable_phone_gets_advice_that_fits_the_region() -> None:
+    """Without a region the fix is a country code or --region; with one, --region was
+    passed already: the number is not valid there."""
+    assert explain_flag("phone-unparsed:12") == (
+        "phone '12' is not a phone number we can read (kept as written); add the country "
+        "code (+44 ...) or pass --region"
+    )
+    assert explain_flag("phone-unparsed:030 1234567", "US") == (
+        "phone '030 1234567' is not a valid phone number for region US (kept as written); "
+        "check its digits in the export, or, if it is from another country, write it with "
+        "its country code (+44 ...)"
+    )
+
+
+def test_a_european_excel_phone_is_repaired_and_a_bad_one_gets_region_advice(
+    project: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    Path("messe.csv").write_text(
+        "Name;E-Mail;Telefon\nEu Excel;eu@example.com;4,42079460018E+11\n"
+        "Eu Lost;lost@example.com;4,41E+11\nUs Call;us@example.com;030 1234567\n"
+    )
+    result = cli("ingest", "messe.csv", "--event", "Messe", "--region", "US")
+    assert result.code == 0, result.err
+    assert result.out.endswith(
+        "messe.csv: record 2 flagged: phone '4,41E+11' was turned into a number by Excel and "
+        "lost digits (kept as written); take the number from the original or export the "
+        "column as text\n"
+        "messe.csv: record 3 flagged: phone '030 1234567' is not a valid phone number for "
+        "region US (kept as written); check its digits in the export, or, if it is from "
+        "another country, write it with its country code (+44 ...)\n"
+        "contacts: 3 new, 0 matched from 3 new sightings\n"
+    )
+    contacts = json.loads(cli("export", "contacts", "--format", "json").out)
+    phones = {c["full_name"]: c["phones"] for c in contacts}
+    assert phones["Eu Excel"] == ["+442079460018"]
 
 
 def test_ingest_prints_each_flagged_value_and_the_export_keeps_them(project: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,9 @@ from contacts.records import RawRecord, Sighting
     [
         ("4.42079460018E+11", "GB", "+442079460018"),  # every digit kept: recovered
         ("4.41E+11", "GB", None),  # digits rounded away: cannot be recovered
+        ("4,42079460018E+11", "GB", "+442079460018"),  # a European Excel's decimal comma
+        ("4,42079460018E+11", "", "+442079460018"),
+        ("4,41E+11", "GB", None),
         ("447911123456", "GB", "+447911123456"),  # lost '+'
         ("4915112345678", "DE", "+4915112345678"),  # lost '+', country code matches
         ("7911123456", "GB", "+447911123456"),  # lost trunk '0'
@@ -25,6 +28,8 @@ def test_phones_repaired_only_when_certain(value: str, region: str, expected: st
 def test_excel_damage() -> None:
     assert excel_damage("4.41E+11") == ""
     assert excel_damage("1.2345E+4") == "12345"
+    assert excel_damage("4,41E+11") == ""
+    assert excel_damage("4,42079460018E+11") == "442079460018"
     assert excel_damage("+44 20") is None
 
 
