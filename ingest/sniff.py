@@ -104,11 +104,46 @@ def sniff(data: bytes, name: str = "") -> str:
         head = head[3:]
     if _VCARD.search(head):
         return "vcard"
-    if b"\x00" in head or _binary_share(head) > 0.1:
+    if name.lower().endswith((".xlsx", ".xlsm")) and not _is_text(head):
+        raise InputError(
+            f"{name}: not a valid .xlsx file (an .xlsx workbook is a ZIP archive; this file "
+            f"is not one and is not text either: it starts with {data[:8]!r}); open the "
+            "original in Excel or LibreOffice and save it again as .xlsx, or export it as CSV"
+        )
+    if _binary_share(head) > 0.1:
         raise unknown_format(name, "binary content")
+    _refuse_nul(data, name)
     return "csv"
 
 
+def _is_text(head: bytes) -> bool:
+    """True for the start of a text file: UTF-8 (a sequence cut at the end is fine)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and _binary_share(head) == 0
+    return _binary_share(head) == 0
+
+
+def _refuse_nul(data: bytes, name: str) -> None:
+    """Refuse text with a NUL byte, naming its line: no export holds one, PostgreSQL
+    cannot store one, and it marks a damaged file (a crash while saving, a bad copy)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = decode(data)  # NUL bytes are half of every character here
+        at = text.find("\x00")
+        line = text.count("\n", 0, at) + 1
+    else:
+        at = data.find(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+    if at >= 0:
+        raise InputError(
+            f"{name}: line {line} contains a NUL byte (\\x00), which no CSV export holds; "
+            "the file is damaged or not plain text. Export it again as CSV UTF-8 (or delete "
+            "the NUL byte in a text editor), then ingest it again"
+        )
+
+
 def _binary_share(head: bytes) -> float:
+    """Share of control bytes (NUL included; tab, line ends, form feed excluded)."""
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
     return control / max(len(head), 1)

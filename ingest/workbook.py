@@ -92,6 +92,12 @@ def _why_skipped(rows: list[list[str]]) -> str:
 def _refuse(name: str, sheets: list[Sheet], overrides: dict[str, str] | None) -> InputError:
     """The error for a workbook where no sheet has a header row."""
     first_rows = [next((r for r in rows if any(c.strip() for c in r)), []) for _, rows in sheets]
+    if not any(first_rows):
+        listed = ", ".join(repr(sheet) for sheet, _ in sheets)
+        return InputError(
+            f"{name}: the workbook has no rows (sheets: {listed}); open it to check the "
+            "contacts were saved in it, or export them again"
+        )
     if len(sheets) == 1:
         check_map_columns(name, first_rows[0], overrides)
         return refuse_unknown_layout(name, first_rows[0], overrides)

@@ -104,3 +104,54 @@ def test_a_workbook_with_a_damaged_part_is_one_line(project: Path, cli, part: st
     assert result.err.startswith("error: leads.xlsx: not a readable XLSX workbook (")
     assert result.err.endswith(f"); {XLSX_FIX}\n")
     assert len(result.err.splitlines()) == 1
+
+
+def test_a_nul_byte_names_its_line_and_the_file_is_refused(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Past the first 4 KB too (before: stored as it was, and PostgreSQL then fails)."""
+    rows = b"A B,a@example.com\n" * 300
+    Path("leads.csv").write_bytes(b"Name,Email\n" + rows + b"C\x00D,c@example.com\n")
+    result = cli("ingest", "leads.csv", "--event", "Fair")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: leads.csv: line 302 contains a NUL byte (\\x00), which no CSV export holds; "
+        "the file is damaged or not plain text. Export it again as CSV UTF-8 (or delete the "
+        "NUL byte in a text editor), then ingest it again\n"
+    )
+
+
+def test_a_nul_byte_in_a_utf16_file_counts_characters_not_bytes(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = "Name\tEmail\r\nA B\ta@example.com\r\nC\x00D\tc@example.com\r\n"
+    Path("outlook.csv").write_bytes(text.encode("utf-16"))
+    result = cli("ingest", "outlook.csv", "--event", "Fair")
+    assert result.code == 2
+    assert result.err.startswith("error: outlook.csv: line 3 contains a NUL byte")
+
+
+def test_an_empty_workbook_says_it_has_no_rows(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    openpyxl.Workbook().save("leads.xlsx")
+    result = cli("ingest", "leads.xlsx", "--event", "Fair")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: leads.xlsx: the workbook has no rows (sheets: 'Sheet'); open it to check the "
+        "contacts were saved in it, or export them again\n"
+    )
+
+
+def test_binary_content_named_xlsx_is_not_a_valid_xlsx_and_a_csv_named_xlsx_is_read(
+    project: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    Path("leads.xlsx").write_bytes(bytes(range(0x80, 0x100)) * 4 + b",a,b\n")
+    result = cli("ingest", "leads.xlsx", "--event", "Fair")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: leads.xlsx: not a valid .xlsx file (an .xlsx workbook is a ZIP archive; this "
+        "file is not one and is not text either: it starts with "
+        "b'\\x80\\x81\\x82\\x83\\x84\\x85\\x86\\x87'); open the original in Excel or "
+        "LibreOffice and save it again as .xlsx, or export it as CSV\n"
+    )
+    Path("export.xlsx").write_text("Name,Email\nAnn Lee,ann@example.com\n")
+    result = cli("ingest", "export.xlsx", "--event", "Fair")
+    assert result.code == 0, result.err
+    assert "│ export.xlsx │ csv    │ ingested │    1 │" in result.out
