@@ -16,7 +16,8 @@ FLAG_ADVICE: dict[str, tuple[str, str]] = {
     "phone-unparsed": (
         "phone",
         "is not a phone number we can read (kept as written); add the country code "
-        "(+44 ...) or pass --region",
+        "(+44 ...), or set the region its numbers are from (--region, region in event.toml, "
+        "or [defaults] region in followup.toml)",
     ),
     "phone-excel-damaged": (
         "phone",

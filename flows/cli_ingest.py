@@ -122,6 +122,7 @@ def ingest(
     ] = None,
     map_: MapOption = None,
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Ingest export files for an event, normalize and match them into contacts."""
     event = check_event_name(event)
@@ -129,12 +130,13 @@ def ingest(
     region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
+    fallback = str(load_config(config).get("defaults.region") or "")
     results, refused = [], []
     for f in files:
         try:
             results.append(ingest_file(
                 f, event, date=when, region=region, url=db, overrides=overrides,
-                roster=attendees,
+                roster=attendees, default_region=fallback,
             ))  # fmt: skip
         except InputError as exc:  # one bad file does not stop the others
             if len(files) == 1:

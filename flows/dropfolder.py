@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from contacts.locks import named_lock
-from flows.post_event import io_task, match_task, plan_task
+from flows.post_event import default_region, io_task, match_task, plan_task
 from flows.summary import FileRow, RunSummary, publish
 from ingest.dropfolder import LOCK_NAME, FileOutcome, PassResult, process_file, scan_inbox
 from outreach.planner import PlanResult
@@ -56,10 +56,12 @@ def scan_task(inbox: str) -> list[str]:
 
 
 @task(cache_policy=NO_CACHE)
-def file_task(inbox: str, rel: str, db: str | None, settle: float, max_wait: float) -> FileOutcome:
+def file_task(
+    inbox: str, rel: str, db: str | None, settle: float, max_wait: float, default_region: str = ""
+) -> FileOutcome:
     # No retries: process_file never raises; a transient fault is a "retry" outcome and
     # the file simply stays in the inbox for the next scheduled pass.
-    return process_file(inbox, rel, db, settle, max_wait)
+    return process_file(inbox, rel, db, settle, max_wait, default_region)
 
 
 @flow(name="drop-folder")
@@ -81,8 +83,9 @@ def drop_folder(
     with named_lock(LOCK_NAME, db, lock_wait_seconds) as mine:
         if mine:
             run.result.locked = True
+            region = default_region(config_path)
             for rel in scan_task(inbox):
-                outcome = file_task(inbox, rel, db, settle_seconds, max_wait_seconds)
+                outcome = file_task(inbox, rel, db, settle_seconds, max_wait_seconds, region)
                 logger.info("%s: %s %s", outcome.file, outcome.status, outcome.error)
                 run.result.files.append(outcome)
             run.result.match = match_task(db)

@@ -103,6 +103,11 @@ def _sqlite_takes_turns(db: str | None) -> Iterator[None]:
         yield
 
 
+def default_region(config_path: str | None) -> str:
+    """followup.toml's `[defaults] region`: phones without +country when no other region."""
+    return str(load_config(config_path).get("defaults.region") or "")
+
+
 @io_task
 def ingest_task(
     path: str,
@@ -112,6 +117,7 @@ def ingest_task(
     db: str | None,
     roster: str = "",
     column_map: dict[str, str] | None = None,
+    fallback_region: str = "",
 ) -> IngestResult:
     try:
         attendees = load_roster(roster) if roster else None
@@ -125,6 +131,7 @@ def ingest_task(
                 overrides=column_map,
                 roster=attendees,
                 strict_map=False,  # a folder's map may fit only some of its files
+                default_region=fallback_region,
             )
     except FollowupError as exc:
         # One bad file never stops the others; the summary reports it.
@@ -207,8 +214,10 @@ def post_event(
             event_task(event, date, region, db)
         # Submitted, not called: the flow's task runner (threads, or a Dask cluster) spreads
         # the files; results are gathered in the order the files were given.
+        fallback = default_region(config_path)
         futures = [
-            (p, ingest_task.submit(p, event, date, region, db, roster, column_map)) for p in files
+            (p, ingest_task.submit(p, event, date, region, db, roster, column_map, fallback))
+            for p in files
         ]
         result.files = [_file_result(future, path, event) for path, future in futures]
         result.match = match_task(db)

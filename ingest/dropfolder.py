@@ -143,7 +143,12 @@ def fail_file(path: Path, rel: str, failed_dir: Path, reason: str) -> Path:
 
 
 def process_file(
-    inbox: str | Path, rel: str, url: str | None = None, settle: float = 2.0, max_wait: float = 30.0
+    inbox: str | Path,
+    rel: str,
+    url: str | None = None,
+    settle: float = 2.0,
+    max_wait: float = 30.0,
+    default_region: str = "",
 ) -> FileOutcome:
     """Ingest one inbox file and move it to processed/ or failed/ (see `FileOutcome`).
 
@@ -179,6 +184,7 @@ def process_file(
             overrides=meta.map,
             roster=roster,
             strict_map=False,  # event.toml's map may fit only some of the folder's files
+            default_region=default_region,
         )
     except InputError as exc:
         outcome.status, outcome.error = "failed", str(exc)

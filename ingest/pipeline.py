@@ -225,8 +225,12 @@ def ingest_file(
     overrides: dict[str, str] | None = None,
     roster: dict[str, RawRecord] | None = None,
     strict_map: bool = True,
+    default_region: str = "",
 ) -> IngestResult:
     """Ingest one export into the store for `event`. Same content twice is a no-op.
+
+    Phones without +country are read in `region`, else the event's region, else
+    `default_region` (followup.toml's `[defaults] region`).
 
     `overrides` map columns to fields (`--map`); with `strict_map` each of them must be in
     the file, else only a file that is refused names the missing ones.
@@ -246,7 +250,7 @@ def ingest_file(
     notes: list[str] = []
     fmt, records = read_records(data, path.name, overrides, roster, strict_map, notes)
     try:
-        result = store_file(path, digest, fmt, records, event, date, region, url)
+        result = store_file(path, digest, fmt, records, event, date, region, url, default_region)
         result.note = "; ".join(notes)
         return result
     except IntegrityError:
@@ -283,6 +287,7 @@ def store_file(
     date: dt.date | None = None,
     region: str = "",
     url: str | None = None,
+    default_region: str = "",
 ) -> IngestResult:
     """Store one file's records in ONE transaction; any exception leaves nothing behind."""
     result = IngestResult(file=path.name, status="ingested", format=fmt)
@@ -294,7 +299,7 @@ def store_file(
         )
         session.add(source)
         session.flush()
-        result.region = region or ev.region or ""
+        result.region = region or ev.region or default_region or ""
         store_records(session, records, source, result.region, result)
         if result.read == 0:  # raised inside the transaction: nothing is stored
             raise InputError(

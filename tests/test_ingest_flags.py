@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from contacts.flags import explain_flag
 from tests.conftest import DATA
 
@@ -29,11 +31,12 @@ def test_explain_flag_names_field_value_and_fix() -> None:
 
 
 def test_an_unreadable_phone_gets_advice_that_fits_the_region() -> None:
-    """Without a region the fix is a country code or --region; with one, --region was
-    passed already: the number is not valid there."""
+    """Without a region the fix is a country code or a region; with one, a region was
+    given already: the number is not valid there."""
     assert explain_flag("phone-unparsed:12") == (
         "phone '12' is not a phone number we can read (kept as written); add the country "
-        "code (+44 ...) or pass --region"
+        "code (+44 ...), or set the region its numbers are from (--region, region in "
+        "event.toml, or [defaults] region in followup.toml)"
     )
     assert explain_flag("phone-unparsed:030 1234567", "US") == (
         "phone '030 1234567' is not a valid phone number for region US (kept as written); "
@@ -89,3 +92,18 @@ def test_more_than_twenty_flags_are_cut_short(project: Path, cli) -> None:  # ty
     assert len(lines) == 20
     assert lines[-1].startswith("many.csv: record 20 flagged: email 'p20@@example.org'")
     assert "… and 5 more; see followup export contacts --format json\n" in result.out
+
+
+def test_without_a_region_phones_are_read_in_the_configured_default_region(  # type: ignore[no-untyped-def]
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Path("a.csv").write_text("Name,Email,Phone\nAda Park,ada@acme.example,(617) 555-0101\n")
+    assert cli("ingest", "a.csv", "--event", "X").code == 0  # followup.toml: region = "US"
+    monkeypatch.setenv("FOLLOWUP_REGION", "GB")
+    Path("b.csv").write_text("Name,Email,Phone\nBea Lane,bea@acme.example,020 7946 0018\n")
+    assert cli("ingest", "b.csv", "--event", "Y").code == 0
+    contacts = json.loads(cli("export", "contacts", "--format", "json").out)
+    assert {c["full_name"]: c["phones"] for c in contacts} == {
+        "Ada Park": ["+16175550101"],
+        "Bea Lane": ["+442079460018"],
+    }
