@@ -85,6 +85,11 @@ def _print_problems(results: list[IngestResult]) -> None:
             out.print(f"{r.file}: {r.note}")
         if r.scans:
             out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
+        if r.repeated:
+            out.print(
+                f"{r.file}: {r.repeated} rows were already imported from an earlier file of "
+                "this event (the same cells); not stored again"
+            )
         for record, reason in r.problems:
             if r.status == "failed":
                 say_error(reason)

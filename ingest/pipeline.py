@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -61,6 +62,7 @@ class IngestResult:
     accepted: int = 0
     quarantined: int = 0
     scans: int = 0  # repeated scans folded into the sighting of their badge
+    repeated: int = 0  # rows an earlier file of the event already brought (not stored again)
     problems: list[tuple[int, str]] = field(default_factory=list)
     flags: list[tuple[int, str]] = field(default_factory=list)  # (record, "kind:value")
     region: str = ""  # phones without +country were read in this region ('' = none)
@@ -184,7 +186,12 @@ def store_records(
     region: str,
     result: IngestResult,
 ) -> None:
-    """Normalize and append every record as a sighting or a quarantined row."""
+    """Normalize and append every record as a sighting or a quarantined row.
+
+    A row exactly like one an earlier file of the same event brought (an export downloaded
+    again after it grew) is counted as `repeated` and not stored a second time.
+    """
+    seen = stored_rows(session, source.event_id, source.id)
     now = timestamp(session, utcnow())
     tail = (source.id, source.event_id, now)
     fields_of = attrgetter(*SIGHTING_FIELDS)
@@ -196,6 +203,9 @@ def store_records(
         result.read += scans
         result.scans += scans - 1
         item = normalize(raw, region)
+        if seen and fingerprint(item.raw) in seen:
+            result.repeated += 1
+            continue
         if isinstance(item, Rejected):
             result.quarantined += 1
             result.problems.append((item.record, item.reason))
@@ -214,6 +224,26 @@ def store_records(
     insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
     for start in range(0, len(rejected), CHUNK):
         insert_rows(session, QUARANTINE, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
+
+
+def fingerprint(raw: dict) -> bytes:
+    """A row's cells as canonical JSON: equal for the same row in two downloads."""
+    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+
+
+def stored_rows(session: Session, event_id: int, source_id: int) -> set[bytes]:
+    """Fingerprints of the rows other files of the event brought (sightings, quarantined)."""
+    sightings = sa.select(SightingRow.raw).where(
+        SightingRow.event_id == event_id, SightingRow.source_file_id != source_id
+    )
+    quarantined = (
+        sa.select(Quarantined.raw)
+        .join(SourceFile, Quarantined.source_file_id == SourceFile.id)
+        .where(SourceFile.event_id == event_id, SourceFile.id != source_id)
+    )
+    return {
+        fingerprint(raw) for query in (sightings, quarantined) for raw in session.scalars(query)
+    }
 
 
 def ingest_file(
