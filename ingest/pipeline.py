@@ -22,7 +22,7 @@ from contacts.errors import InputError
 from contacts.events import ensure_event
 from contacts.model import Event, Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
-from contacts.records import RawRecord, Rejected
+from contacts.records import RawRecord, Rejected, Sighting
 from contacts.store import session_scope
 from ingest.scans import (
     csv_rows,
@@ -192,6 +192,7 @@ def store_records(
     again after it grew) is counted as `repeated` and not stored a second time.
     """
     seen = stored_rows(session, source.event_id, source.id)
+    event_day = session.get_one(Event, source.event_id).date
     now = timestamp(session, utcnow())
     tail = (source.id, source.event_id, now)
     fields_of = attrgetter(*SIGHTING_FIELDS)
@@ -206,6 +207,8 @@ def store_records(
         if seen and fingerprint(item.raw) in seen:
             result.repeated += 1
             continue
+        if event_day is not None and not isinstance(item, Rejected):
+            item = connected_before(item, event_day) or item
         if isinstance(item, Rejected):
             result.quarantined += 1
             result.problems.append((item.record, item.reason))
@@ -224,6 +227,32 @@ def store_records(
     insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
     for start in range(0, len(rejected), CHUNK):
         insert_rows(session, QUARANTINE, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
+
+
+CONNECTED_FORMATS = ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
+CONNECTED_MARGIN = dt.timedelta(days=7)  # people connect ahead to arrange a meeting
+
+
+def connected_before(item: Sighting, event_day: dt.date) -> Rejected | None:
+    """A LinkedIn connection made well before the event, set aside (quarantined): a whole
+    `Connections.csv` lists every connection ever made, not only the people met there."""
+    text = str(item.lead.get("Connected On", "")).strip()
+    for fmt in CONNECTED_FORMATS:
+        try:
+            when = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if when >= event_day - CONNECTED_MARGIN:
+            return None
+        return Rejected(
+            record=item.record,
+            raw=item.raw,
+            reason=(
+                f"skipped: connected on LinkedIn on {when}, more than a week before the event "
+                f"({event_day}), so not met there; ingest it for the event where you met"
+            ),
+        )
+    return None
 
 
 def fingerprint(raw: dict) -> bytes:

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from contacts.match import match_pending
 from contacts.model import Contact, MatchDecision, Quarantined, SightingRow, SourceFile
 from contacts.store import session_scope
 from ingest.pipeline import ingest_file
-from tests.conftest import SAMPLES
+from tests.conftest import DATA, SAMPLES
 
 
 def test_ingest_stores_sightings_and_quarantine_in_one_file_record(db_url: str) -> None:
@@ -95,3 +96,22 @@ def test_matching_over_the_sample(db_url: str) -> None:
         ]
         assert ethan.linkedin == "linkedin.com/in/ethan-wright-data"
     assert match_pending(db_url).sightings == 0  # nothing left to match
+
+
+def test_linkedin_connections_made_well_before_the_event_are_set_aside(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A whole Connections.csv lists every connection ever made: only those made from a
+    week before the event on are people met there; the rest are quarantined, not lost."""
+    path = DATA / "Connections.csv"  # connected on 15 Mar 2024 (Grace) and 16 Mar 2024 (Alan)
+    later = ingest_file(path, "Fall 2026", date=dt.date(2026, 10, 1), region="US", url=db_url)
+    assert (later.read, later.accepted, later.quarantined) == (2, 0, 2)
+    assert later.problems[0] == (
+        1,
+        "skipped: connected on LinkedIn on 2024-03-15, more than a week before the event "
+        "(2026-10-01), so not met there; ingest it for the event where you met",
+    )
+    copy = tmp_path / "Connections.csv"  # other bytes: not the same content again
+    copy.write_bytes(path.read_bytes() + b"\n")
+    kept = ingest_file(copy, "Spring 2024", date=dt.date(2024, 3, 20), region="US", url=db_url)
+    assert (kept.read, kept.accepted, kept.quarantined) == (2, 2, 0)

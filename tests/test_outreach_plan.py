@@ -31,6 +31,16 @@ def ingest(
     match_pending(url)
 
 
+def ingest_fall_meetup(url: str, tmp_path: Path) -> None:
+    """The sample's LinkedIn connections, connected again at a meetup in October (a
+    connection from March would be set aside as made before that event)."""
+    text = (SAMPLES / "Connections.csv").read_text(encoding="utf-8")
+    (tmp_path / "Connections.csv").write_text(text.replace(" Mar 2026", " Oct 2026"))
+    ingest_file(tmp_path / "Connections.csv", "Fall Meetup 2026", dt.date(2026, 10, 1), "US",
+                url=url)  # fmt: skip
+    match_pending(url)
+
+
 def config_in(project: Path) -> Config:
     return load_config(project / "followup.toml")
 
@@ -131,11 +141,13 @@ def test_a_missing_opt_out_line_or_attachment_blocks(project: Path, db_url: str)
     }
 
 
-def test_one_conversation_per_person_across_events(project: Path, db_url: str) -> None:
+def test_one_conversation_per_person_across_events(
+    project: Path, db_url: str, tmp_path: Path
+) -> None:
     ingest(db_url)
     config = config_in(project)
     plan_event(FAIR, config, url=db_url)
-    ingest(db_url, "Fall Meetup 2026", dt.date(2026, 10, 1), "Connections.csv")
+    ingest_fall_meetup(db_url, tmp_path)
     result = plan_event("Fall Meetup 2026", config, url=db_url)
     with session_scope(db_url) as session:
         superseded = session.scalars(
@@ -237,9 +249,11 @@ def test_sender_follows_the_leads_captured_by(project: Path, db_url: str) -> Non
     assert text is not None and "University Recruiting, Contoso" in text  # her signature
 
 
-def test_met_before_looks_at_earlier_events_only(project: Path, db_url: str) -> None:
+def test_met_before_looks_at_earlier_events_only(
+    project: Path, db_url: str, tmp_path: Path
+) -> None:
     ingest(db_url)
-    ingest(db_url, "Fall Meetup 2026", dt.date(2026, 10, 1), "Connections.csv")
+    ingest_fall_meetup(db_url, tmp_path)
     with session_scope(db_url) as session:
         both = [
             c

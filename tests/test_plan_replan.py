@@ -104,7 +104,9 @@ def test_planning_again_counts_who_is_already_enrolled(project: Path, cli) -> No
     assert cli("outbox", "plan", "--event", FAIR).out == counts(enrolled=18, drafted=18)
     assert cli("outbox", "plan", "--event", FAIR).out == counts(already=18)
     # Met again at a later event: already in the fair's conversation, not enrolled twice.
-    cli("ingest", SAMPLES / "Connections.csv", "--event", "Fall Meetup", "--date", "2026-10-01")
+    text = (SAMPLES / "Connections.csv").read_text(encoding="utf-8")
+    Path("Connections.csv").write_text(text.replace(" Mar 2026", " Oct 2026"))  # connected there
+    cli("ingest", "Connections.csv", "--event", "Fall Meetup", "--date", "2026-10-01")
     meetup = cli("outbox", "plan", "--event", "Fall Meetup")
     assert meetup.out == counts(enrolled=3, drafted=3, other=4, no_email=5)
 

@@ -27,7 +27,8 @@ def test_run_map_option_maps_a_column(project: Path, cli) -> None:  # type: igno
     refused = cli("run", str(folder), "--event", "Messe")
     assert refused.code == 1
     assert "no name, email or phone column found" in refused.err
-    (folder / "more.csv").write_text(ROWS.replace("anna", "berta"), encoding="utf-8")
+    other = ROWS.replace("anna", "berta").replace("max.", "moritz.")  # other people
+    (folder / "more.csv").write_text(other, encoding="utf-8")
     mapped = cli("run", str(folder), "--event", "Messe", "--map", "E-Mail Adresse=email")
     assert mapped.code == 0, mapped.err
     assert "│ more.csv  │ csv    │ ingested │    2 │        2 │           0 │" in mapped.out
