@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session, selectinload
 from contacts.book import TimelineEntry, last_touches, normalize_tag
 from contacts.errors import InputError
 from contacts.events import slugify
-from contacts.model import Cadence, Contact, ContactTag, Enrollment, Message, SightingRow
+from contacts.model import (
+    Cadence,
+    Contact,
+    ContactEmail,
+    ContactTag,
+    Enrollment,
+    Message,
+    SightingRow,
+)
 from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
 from outreach.compose import build_email, private_dir, write_eml
@@ -131,6 +139,10 @@ def cadence_counts(session: Session) -> tuple[int, int]:
     return len(cadences), len(set(cadences) & _running(session))
 
 
+def _primary(contact: Contact) -> ContactEmail:
+    return sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))[0]
+
+
 def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     """Everyone due for a check-in on `today`, most overdue first (then by contact id)."""
     cadences = _cadences(session)
@@ -145,14 +157,26 @@ def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
         .order_by(Contact.id)
     ).all()
     candidates = [c for c in candidates if c.id not in running and c.emails]
+    # One mailbox, one check-in: contacts sharing an address (info@, a family's) are due as
+    # one, through the first of them, counting the latest touch of any of them, and not at
+    # all while a message to that address is pending.
+    busy = set(
+        session.scalars(
+            sa.select(ContactEmail.email_key).where(ContactEmail.contact_id.in_(list(running)))
+        )
+    )
+    by_mailbox: dict[str, list[Contact]] = {}
+    for contact in candidates:
+        by_mailbox.setdefault(_primary(contact).email_key, []).append(contact)
     touches = last_touches(session, [c.id for c in candidates])
     reminders = []
-    for contact in candidates:
-        primary = sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))[0]
-        if is_suppressed(session, primary.email):
+    for key, sharing in by_mailbox.items():
+        contact, primary = sharing[0], _primary(sharing[0])
+        if key in busy or is_suppressed(session, primary.email):
             continue
         days, source, started = cadences[contact.id]
-        last = touches[contact.id]
+        seen = [t for t in (touches[c.id] for c in sharing) if t is not None]
+        last = max(seen, key=lambda t: t.at) if seen else None
         due_on = (last.at if last else started).date() + dt.timedelta(days=days)
         if due_on <= today:
             reminders.append(
