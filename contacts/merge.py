@@ -92,6 +92,7 @@ def merge_contacts(
             "enrollments": enrollments.moved,
             "superseded": enrollments.superseded,
             **relations,
+            "cancelled": {**enrollments.cancelled, **relations["cancelled"]},
         },
     )
     session.add(decision)

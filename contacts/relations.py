@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from contacts.model import Cadence, Contact, ContactTag, Interaction, Message
+from contacts.model import Cadence, Contact, ContactTag, Enrollment, Interaction, Message
 from contacts.stoprules import PENDING_STATES, STATUSES
 
 
@@ -60,15 +60,29 @@ def take_over(session: Session, survivor: Contact, loser: Contact) -> dict[str, 
         survivor.status = loser.status
     if survivor.status == "paused" and loser.paused_until:
         survivor.paused_until = max(survivor.paused_until or loser.paused_until, loser.paused_until)
-    if survivor.status in ("replied", "unsubscribed", "bounced"):
-        reason = f"contact {survivor.status} (merged from contact {loser.id})"
-        for message in session.scalars(
-            sa.select(Message).where(
-                Message.contact_id == survivor.id, Message.state.in_(PENDING_STATES)
-            )
-        ):
-            changed["cancelled"][str(message.id)] = [message.state, message.reason]
-            message.state, message.reason = "cancelled", reason
+    stopped = survivor.status in ("replied", "unsubscribed", "bounced")
+    # a stage the merged contact was already sent at an event is not sent to the person again
+    went_out = {
+        (event_id, stage)
+        for event_id, stage in session.execute(
+            sa.select(Enrollment.event_id, Message.stage)
+            .join(Enrollment, Message.enrollment_id == Enrollment.id)
+            .where(Message.contact_id == loser.id, Message.state.in_(("sent", "sending")))
+        )
+    }
+    for message, event_id in session.execute(
+        sa.select(Message, Enrollment.event_id)
+        .join(Enrollment, Message.enrollment_id == Enrollment.id)
+        .where(Message.contact_id == survivor.id, Message.state.in_(PENDING_STATES))
+    ):
+        if stopped:
+            reason = f"contact {survivor.status} (merged from contact {loser.id})"
+        elif (event_id, message.stage) in went_out:
+            reason = f"already sent to this person as contact {loser.id} (merged)"
+        else:
+            continue
+        changed["cancelled"][str(message.id)] = [message.state, message.reason]
+        message.state, message.reason = "cancelled", reason
     session.flush()
     return changed
 

@@ -150,6 +150,7 @@ class EnrollmentMerge:
 
     moved: list[int] = field(default_factory=list)  # enrollment ids now the kept contact's
     superseded: list[int] = field(default_factory=list)  # stayed with the merged contact
+    cancelled: dict[str, list[str]] = field(default_factory=dict)  # message id -> state, reason
 
 
 def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> EnrollmentMerge:
@@ -174,6 +175,7 @@ def merge_enrollments(session: Session, keep_id: int, gone_id: int) -> Enrollmen
                     Message.enrollment_id == enrollment.id, Message.state.in_(PENDING_STATES)
                 )
             ):
+                result.cancelled[str(message.id)] = [message.state, message.reason]
                 message.state, message.reason = "cancelled", enrollment.reason
             result.superseded.append(enrollment.id)
             continue

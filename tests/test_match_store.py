@@ -264,6 +264,30 @@ def _enroll(session: Any, contact_id: int, event_id: int, sequence: str) -> None
     session.flush()
 
 
+def test_a_stage_already_sent_to_the_merged_contact_is_not_sent_again(db_url: str) -> None:
+    review_id = chris_pair(db_url)
+    with session_scope(db_url) as session:
+        event_id = session.scalars(sa.select(Event.id)).one()
+        _enroll(session, 9, event_id, "job-seeker")
+        _enroll(session, 10, event_id, "job-seeker")
+        first = sa.select(Message).where(Message.contact_id == 10, Message.stage == "first")
+        session.scalars(first).one().state = "sent"
+    states = sa.select(Message.contact_id, Message.stage, Message.state, Message.reason)
+    with session_scope(db_url) as session:
+        before = session.execute(states.order_by(Message.id)).all()
+        decide(session, review_id, "merge")
+    with session_scope(db_url) as session:
+        assert [tuple(m) for m in session.execute(states.order_by(Message.id))] == [
+            (9, "first", "cancelled", "already sent to this person as contact 10 (merged)"),
+            (9, "nudge", "drafted", ""),
+            (10, "first", "sent", ""),
+            (10, "nudge", "cancelled", "merged into contact 9, already enrolled"),
+        ]
+        unmerge(session, 9)
+    with session_scope(db_url) as session:
+        assert session.execute(states.order_by(Message.id)).all() == before
+
+
 def test_merging_two_enrolled_contacts_keeps_one_enrollment(db_url: str) -> None:
     review_id = chris_pair(db_url)
     with session_scope(db_url) as session:
