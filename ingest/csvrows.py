@@ -5,8 +5,8 @@ over the line ends until the next `"`. Python's csv module (like Excel) accepts 
 quietly, so one typo can turn every later row into the notes of one person. A quoted
 field that spans lines is legitimate (notes with newlines), so a row that spans lines is
 refused only when its quote is still open at the end of the file, or when a line it
-swallowed looks like a row of its own (as many cells as the header, an email or a phone
-in the email or phone column).
+swallowed looks like a row of its own (as many cells as the header, or one more for a
+trailing delimiter, and an email, phone or profile URL in the column that holds them).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from contacts.errors import InputError
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[\d\s()./-]+")
+_URL = re.compile(r"(https?://|www\.)\S+$", re.IGNORECASE)
 FIX = (
     'add the closing quote where the field ends (a " inside a quoted field is written '
     '""), or remove the opening quote, then ingest the file again; nothing from this '
@@ -109,12 +110,14 @@ class CsvRows:
         return self.headers[column] if column < len(self.headers) else f"column {column + 1}"
 
     def _looks_like_row(self, text: str) -> bool:
+        """As many cells as the header (or one more: a trailing delimiter), with an
+        address, a phone or a profile URL in the column that holds them."""
         cells = next(csv.reader([text], delimiter=self.delimiter), [])
-        if len(cells) != len(self.headers) or len(cells) < 2:
+        if len(cells) not in (len(self.headers), len(self.headers) + 1) or len(cells) < 2:
             return False
         for index in self.identity:
             cell = cells[index].strip()
-            if _EMAIL.fullmatch(cell):
+            if _EMAIL.fullmatch(cell) or _URL.match(cell):
                 return True
             if _PHONE.fullmatch(cell) and sum(c.isdigit() for c in cell) >= 7:
                 return True

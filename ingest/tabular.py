@@ -82,7 +82,9 @@ def read_csv(
     headers = _unique(rows.header())
     mapping = map_headers(headers, overrides)
     rows.headers = headers
-    rows.identity = [i for i, h in enumerate(headers) if mapping.get(h) in ("emails", "phones")]
+    rows.identity = [
+        i for i, h in enumerate(headers) if mapping.get(h) in ("emails", "phones", "linkedin")
+    ]
     # A file-wide test first, so readable files pay nothing per row.
     check = UNREADABLE in text
     yield from records_from_table(

@@ -100,3 +100,39 @@ def test_old_mac_and_windows_line_ends_are_rows(newline: str) -> None:
         (1, {"Name": "A B", "Email": "a@example.com"}),
         (2, {"Name": "C D", "Email": "c@example.com"}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "field", "swallowed"),
+    [
+        (  # a LinkedIn export: the swallowed rows are known by their profile URL
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            'Ann,Able,https://www.linkedin.com/in/ann-able,,Acme,"Head of Growth,12 Mar 2026\n'
+            "Bob,Baker,https://www.linkedin.com/in/bob-baker,,Globex,Engineer,12 Mar 2026\n"
+            'Di,Dunn,https://www.linkedin.com/in/di-dunn,,Umbrella,"Chief ""Fun"" Officer",'
+            "12 Mar 2026\n",
+            2,
+            "Position",
+            "Bob,Baker,https://www.linkedin.com/in/bob-baker,,Globex,Engi",
+        ),
+        (  # rows ending in a delimiter have one cell more than the header
+            "First Name,Last Name,Email,Notes\nAnn,A,ann@a.example,ok,\n"
+            'Ben,B,ben@b.example,"the 27 monitor,\nCat,C,cat@c.example,wants a 12" laptop,\n'
+            "Dan,D,dan@d.example,fine,\n",
+            3,
+            "Notes",
+            'Cat,C,cat@c.example,wants a 12" laptop,',
+        ),
+    ],
+)
+def test_a_quote_closed_rows_later_is_found_by_the_rows_it_swallowed(
+    data: str, line: int, field: str, swallowed: str
+) -> None:
+    _, records = read_records(data.encode(), "x.csv")
+    with pytest.raises(InputError) as caught:
+        list(records)
+    assert str(caught.value) == (
+        f'x.csv: record {line - 1} (line {line}), field {field!r}: a quote (") opens there '
+        f"and is not closed before line {line + 1}, which looks like a row of its own "
+        f"({swallowed!r}); {FIX}"
+    )
