@@ -22,20 +22,20 @@ _SEPARATORS = str.maketrans("", "", " -().\u00a0/")
 
 
 def excel_damage(value: str) -> str | None:
-    """Digits of a phone Excel wrote as a number ('4.4207946E+11' -> '442079460000').
+    """Digits of a phone Excel wrote as a number ('4.42079460018E+11' -> '442079460018').
 
-    A European Excel writes the decimal comma: '4,4207946E+11' is the same number.
+    A European Excel writes the decimal comma: '4,42079460018E+11' is the same number.
 
-    Returns None when the value is not in scientific notation, or '' when digits were
-    lost (more zeros implied than digits kept: '4.41E+11') so the number cannot be
-    recovered.
+    Returns None when the value is not in scientific notation, or '' when any digit is
+    implied rather than written ('4.41E+11', and '4.4207946001E+11': its last digit may
+    have been a 0 or have been rounded away), so the number cannot be recovered for sure.
     """
     found = _EXCEL.match(value.strip())
     if not found:
         return None
     lead, fraction, exponent = found.group(1), found.group(2) or "", int(found.group(3))
-    if len(fraction) < exponent - 1:
-        return ""  # trailing digits were rounded away
+    if len(fraction) < exponent:
+        return ""  # a trailing digit is not written: it may have been rounded away
     return (lead + fraction)[: exponent + 1].ljust(exponent + 1, "0")
 
 
