@@ -25,19 +25,24 @@ def check_event_name(name: str, where: str = "--event") -> str:
     return name.strip()
 
 
+def region_problem(region: str) -> str:
+    """What is wrong with a phone region ('' when nothing is: a known code, or none)."""
+    code = region.strip().upper()
+    if not code or code in _REGIONS:
+        return ""
+    hint = f"did you mean {_REGION_HINTS[code]}? " if code in _REGION_HINTS else ""
+    return f"is not a country code; {hint}use a two-letter country code such as US, GB, DE"
+
+
 def check_region(region: str, where: str = "--region") -> str:
     """A phone region ('us' -> 'US'), '' for none; an InputError for an unknown code.
 
     Example: "UK" is refused with "did you mean GB?" (phonenumbers uses ISO 3166 codes).
     """
-    code = region.strip().upper()
-    if not code or code in _REGIONS:
-        return code
-    hint = f"did you mean {_REGION_HINTS[code]}? " if code in _REGION_HINTS else ""
-    raise InputError(
-        f"{where}: {region!r} is not a country code; {hint}use a two-letter country code "
-        "such as US, GB, DE"
-    )
+    problem = region_problem(region)
+    if problem:
+        raise InputError(f"{where}: {region!r} {problem}")
+    return region.strip().upper()
 
 
 def check_timezone(timezone: str, where: str = "--timezone") -> str:

@@ -135,7 +135,7 @@ def ingest(
     region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
-    fallback = str(load_config(config).get("defaults.region") or "")
+    fallback = str(load_config(config).get("defaults.region") or "").strip().upper()
     results, refused = [], []
     for f in files:
         try:

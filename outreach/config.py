@@ -18,6 +18,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from contacts.checks import region_problem
 from contacts.errors import ConfigError
 from outreach.timing import window_problem
 
@@ -44,8 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
         "defaults.region",
         "US",
         "FOLLOWUP_REGION",
-        "Country whose time zone a recipient gets when neither the event nor their phone says"
-        " (reading phones uses --region or the event's region)",
+        "Country of phones written without +country, and whose time zone a recipient gets,"
+        " when neither --region nor the event says",
+        problem=region_problem,
     ),
     Setting("defaults.timezone", "UTC", "FOLLOWUP_TIMEZONE", "Time zone of the sender"),
     Setting("sender.name", "", "FOLLOWUP_FROM_NAME", "Sender's display name"),

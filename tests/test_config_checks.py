@@ -173,6 +173,16 @@ def test_a_number_from_a_file_must_be_finite(tmp_path: Path, line: str, error: s
     assert str(raised.value) == f"{path}: {error}; {remedy}"
 
 
+def test_the_default_region_is_checked_like_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLLOWUP_REGION", "UK")
+    with pytest.raises(ConfigError) as raised:
+        load_config(None)
+    assert str(raised.value) == (
+        "FOLLOWUP_REGION='UK': defaults.region is not a country code; did you mean GB? use a "
+        "two-letter country code such as US, GB, DE; fix or unset FOLLOWUP_REGION (default US)"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "error"),
     [
