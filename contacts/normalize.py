@@ -77,9 +77,11 @@ def split_name(full: str) -> tuple[str, str, str]:
 
     'Last, First' is understood: 'Doe, Jane' -> ('Jane Doe', 'Jane', 'Doe'). A label in
     square or curly brackets is not part of the name: '[Recruiter] Tom Hanks' -> Tom Hanks
-    (the raw row keeps it).
+    (the raw row keeps it); a field that is only a label ('[VIP]') holds no name.
     """
-    full = _LABEL.sub(" ", full).strip() or full
+    full = _LABEL.sub(" ", full).strip()
+    if not full:
+        return "", "", ""
     name = HumanName(full)
     if _is_mono_case(full):
         name.capitalize(force=True)

@@ -69,6 +69,7 @@ def test_split_name_understands_last_comma_first_and_honorifics() -> None:
     assert split_name("Dr. Robert Smith Jr.") == ("Robert Smith", "Robert", "Smith")
     assert split_name("[Recruiter] Tom Hanks") == ("Tom Hanks", "Tom", "Hanks")
     assert split_name("Ann Lee {VIP}") == ("Ann Lee", "Ann", "Lee")
+    assert split_name("[VIP]") == ("", "", "")  # only a label: the name comes from elsewhere
 
 
 @pytest.mark.parametrize(
