@@ -12,14 +12,12 @@ import click
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from contacts import book, privacy
 from contacts.errors import InputError
 from contacts.events import find_event, parse_date
-from contacts.model import Contact
 from contacts.store import session_scope
-from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, out
+from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, find_noting, out
 from ingest.redact import redact_person
 from outreach import keepintouch
 from outreach.config import load_config
@@ -68,14 +66,6 @@ def contacts_search(
     out.print(_table(entries, f"{len(entries)} contacts matching {text!r}"))
 
 
-def _find(session: Session, ref: str) -> Contact:
-    """`book.find_contact`, saying so when a merged contact's id led to its survivor."""
-    contact = book.find_contact(session, ref)
-    if ref.strip().isdigit() and int(ref) != contact.id:
-        err.print(f"note: contact {int(ref)} was merged into #{contact.id}; using #{contact.id}")
-    return contact
-
-
 @contacts_app.command("show")
 def contacts_show(
     ref: RefArg,
@@ -87,7 +77,7 @@ def contacts_show(
     """Show a contact: details, tags, cadence and the interaction log."""
     with session_scope(db) as session:
         try:
-            contact = _find(session, ref)
+            contact = find_noting(session, ref)
         except InputError:
             # an access request about an address no contact has: it may still be held in
             # quarantined rows or unmatched sightings (what `forget` would erase)
@@ -132,7 +122,7 @@ def contacts_note(
 ) -> None:
     """Add a note to a contact's interaction log."""
     with session_scope(db) as session:
-        contact = _find(session, ref)
+        contact = find_noting(session, ref)
         book.add_note(session, contact.id, text)
     out.print(f"noted for #{contact.id} {contact.full_name}")
 
@@ -146,7 +136,7 @@ def contacts_tag(
 ) -> None:
     """Tag a contact (or remove tags with --remove)."""
     with session_scope(db) as session:
-        contact = _find(session, ref)
+        contact = find_noting(session, ref)
         for tag in tags:
             (book.remove_tag if remove else book.add_tag)(session, contact.id, tag)
         now = book.tags_of(session, contact.id)
@@ -169,7 +159,7 @@ def contacts_keep_in_touch(
     if not stop and not every:
         raise InputError("keep-in-touch: say how often with --every, e.g. --every 90d (or --stop)")
     with session_scope(db) as session:
-        contact_id = _find(session, ref).id if ref else None
+        contact_id = find_noting(session, ref).id if ref else None
         who = f"#{contact_id}" if contact_id else f"tag {book.normalize_tag(tag)}"
         if stop:
             found = keepintouch.clear_cadence(session, contact_id, tag)

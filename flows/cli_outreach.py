@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from contacts.addresslist import AddressList, read_address_list
-from contacts.book import find_contact
 from contacts.errors import InputError
 from contacts.stoprules import set_status, suppress_list
 from contacts.store import session_scope
-from flows.cliapp import DbOption, app, contacts_app, err, out
+from flows.cliapp import DbOption, app, contacts_app, err, find_noting, out
 
 REASONS = ("manual", "unsubscribed", "bounced", "complaint")
 
@@ -60,7 +59,7 @@ def contacts_replied(
 ) -> None:
     """Record that a contact replied: every pending message to them is cancelled."""
     with session_scope(db) as session:
-        contact = find_contact(session, ref)
+        contact = find_noting(session, ref)
         cancelled = set_status(session, contact.id, "replied", note)
         name = contact.full_name
     out.print(f"{name} replied; cancelled {cancelled} pending messages")

@@ -14,8 +14,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
+from contacts.book import find_contact
 from contacts.errors import InputError
+from contacts.model import Contact
 
 app = typer.Typer(
     help="followup: turn event exports into contacts and reviewed follow-up emails.",
@@ -44,6 +47,14 @@ ConfigOption = Annotated[
         "--config", help="Configuration file (default: FOLLOWUP_CONFIG or ./followup.toml)."
     ),
 ]
+
+
+def find_noting(session: Session, ref: str) -> Contact:
+    """`book.find_contact`, saying so when a merged contact's id led to its survivor."""
+    contact = find_contact(session, ref)
+    if ref.strip().isdigit() and int(ref) != contact.id:
+        err.print(f"note: contact {int(ref)} was merged into #{contact.id}; using #{contact.id}")
+    return contact
 
 
 def say_error(message: str) -> None:

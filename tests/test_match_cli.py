@@ -93,3 +93,17 @@ def test_review_and_unmerge_errors_are_one_clear_line(project: Path, cli) -> Non
     assert unknown.err == "error: no possible duplicate 99; see `followup review`\n"
     nothing = cli("contacts", "unmerge", "2")
     assert nothing.err == "error: contact 2 has nothing merged into it; nothing to undo\n"
+
+
+def test_a_merged_contacts_id_leads_to_the_survivor_with_a_note(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    ingest(cli)
+    assert cli("review", "--decide", "16=merge").out == "merged contact 10 into contact 9\n"
+    note = "note: contact 10 was merged into #9; using #9\n"
+    tagged = cli("contacts", "tag", "10", "mentor")
+    assert (tagged.out, tagged.err) == ("#9 tags: mentor\n", note)
+    replied = cli("contacts", "replied", "10")
+    assert (replied.out, replied.err) == (
+        "Chris Park replied; cancelled 0 pending messages\n",
+        note,
+    )
+    assert "tags: mentor" in cli("contacts", "show", "9").out
