@@ -288,9 +288,44 @@ def _checked(setting: Setting, value: Any, source: Source) -> Any:
     return value
 
 
-# Tables of their own shape, checked where they are read (sequences, senders, ...).
-STRUCTURED = frozenset(("senders", "events", "sequences", "schedules"))
+# Tables of named entries ([senders.dana], [events.<slug>], ...): the keys each entry may
+# have. Their values are checked where they are read (sequences, senders, schedules).
+ENTRY_KEYS = {
+    "senders": frozenset(
+        ("name", "email", "signature", "timezone", "unsubscribe_url", "captured_by")
+    ),
+    "events": frozenset(("sequence", "sender")),
+    "sequences": frozenset(("description", "stages")),
+    "schedules": frozenset(("cron", "timezone", "active", "parameters")),
+}
+STAGE_KEYS = frozenset(("name", "template", "delay", "after", "condition", "attachments"))
+STRUCTURED = frozenset(ENTRY_KEYS)
 EXTRA_KEYS = frozenset(("send.holidays",))
+
+
+def _refuse_unknown_entries(tree: dict[str, Any], path: Path) -> None:
+    """A misspelt key in a named entry (`[events.x] sequnce`, a stage's `conditon`)."""
+
+    def refuse(where: str, key: str, allowed: frozenset[str]) -> None:
+        raise ConfigError(
+            f"{path}: {where} {key!r} is not a key it can have; the keys are "
+            f"{', '.join(sorted(allowed))}; fix the name or remove it"
+        )
+
+    for table, allowed in ENTRY_KEYS.items():
+        entries = tree.get(table, {})
+        for name, entry in entries.items() if isinstance(entries, dict) else ():
+            if not isinstance(entry, dict):
+                continue  # e.g. [schedules] timezone = "...": checked where it is read
+            where = f"[{table}.{name}]"
+            for key in entry:
+                if key not in allowed:
+                    refuse(where, key, allowed)
+            stages = entry.get("stages", []) if table == "sequences" else []
+            for number, stage in enumerate(stages if isinstance(stages, list) else [], 1):
+                for key in stage if isinstance(stage, dict) else ():
+                    if key not in STAGE_KEYS:
+                        refuse(f"{where} stage {number}", key, STAGE_KEYS)
 
 
 def _refuse_unknown(tree: dict[str, Any], path: Path) -> None:
@@ -331,6 +366,7 @@ def load_config(explicit: str | Path | None = None) -> Config:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix that line") from exc
     if path is not None:
         _refuse_unknown(tree, path)
+        _refuse_unknown_entries(tree, path)
     values: dict[str, Any] = {}
     given: set[str] = set()
     for setting in SETTINGS:

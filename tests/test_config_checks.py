@@ -207,6 +207,33 @@ def test_a_misspelt_setting_is_refused_not_ignored(tmp_path: Path, text: str, er
     assert str(raised.value) == f"{path}: {error}"
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            '[events.booth-2026]\nsequnce = "recruiter"\n',
+            "[events.booth-2026] 'sequnce' is not a key it can have; the keys are sender, sequence",
+        ),
+        (
+            '[sequences.fair]\nstages = [{ name = "a", conditon = "rating>=4" }]\n',
+            "[sequences.fair] stage 1 'conditon' is not a key it can have; the keys are after, "
+            "attachments, condition, delay, name, template",
+        ),
+        (
+            '[senders.bob]\nnme = "Bob"\n',
+            "[senders.bob] 'nme' is not a key it can have; the keys are captured_by, email, "
+            "name, signature, timezone, unsubscribe_url",
+        ),
+    ],
+)
+def test_a_misspelt_key_in_a_named_entry_is_refused(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == f"{path}: {error}; fix the name or remove it"
+
+
 def test_sequence_errors_name_the_file_that_was_read(project: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     path.write_text('[sequences.fair]\nstages = [{ name = "hi", after = "lunch" }]\n')
