@@ -60,6 +60,7 @@ def take_over(session: Session, survivor: Contact, loser: Contact) -> dict[str, 
         survivor.status = loser.status
     if survivor.status == "paused" and loser.paused_until:
         survivor.paused_until = max(survivor.paused_until or loser.paused_until, loser.paused_until)
+    changed["status_after"] = survivor.status
     stopped = survivor.status in ("replied", "unsubscribed", "bounced")
     # a stage the merged contact was already sent at an event is not sent to the person again
     went_out = {
@@ -93,7 +94,8 @@ def give_back(session: Session, survivor: Contact, loser: Contact, evidence: dic
         ids = evidence.get(key, [])
         if ids:
             session.execute(sa.update(model).where(model.id.in_(ids)).values(contact_id=loser.id))
-    if "status_before" in evidence:
+    # the status comes back unless something happened since (a reply after the merge stays)
+    if "status_before" in evidence and survivor.status == evidence.get("status_after"):
         survivor.status = evidence["status_before"]
         before = evidence.get("paused_until_before")
         survivor.paused_until = dt.datetime.fromisoformat(before) if before else None

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,8 +21,9 @@ from contacts.errors import InputError
 from contacts.events import ensure_event
 from contacts.model import Event, Quarantined, SightingRow, SourceFile, utcnow
 from contacts.normalize import normalize
-from contacts.records import RawRecord, Rejected, Sighting
+from contacts.records import RawRecord, Rejected
 from contacts.store import session_scope
+from ingest.rowrules import connected_before, fingerprint, stored_rows
 from ingest.scans import (
     csv_rows,
     looks_like_scan_log,
@@ -227,52 +227,6 @@ def store_records(
     insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
     for start in range(0, len(rejected), CHUNK):
         insert_rows(session, QUARANTINE, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
-
-
-CONNECTED_FORMATS = ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
-CONNECTED_MARGIN = dt.timedelta(days=7)  # people connect ahead to arrange a meeting
-
-
-def connected_before(item: Sighting, event_day: dt.date) -> Rejected | None:
-    """A LinkedIn connection made well before the event, set aside (quarantined): a whole
-    `Connections.csv` lists every connection ever made, not only the people met there."""
-    text = str(item.lead.get("Connected On", "")).strip()
-    for fmt in CONNECTED_FORMATS:
-        try:
-            when = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if when >= event_day - CONNECTED_MARGIN:
-            return None
-        return Rejected(
-            record=item.record,
-            raw=item.raw,
-            reason=(
-                f"skipped: connected on LinkedIn on {when}, more than a week before the event "
-                f"({event_day}), so not met there; ingest it for the event where you met"
-            ),
-        )
-    return None
-
-
-def fingerprint(raw: dict) -> bytes:
-    """A row's cells as canonical JSON: equal for the same row in two downloads."""
-    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
-
-
-def stored_rows(session: Session, event_id: int, source_id: int) -> set[bytes]:
-    """Fingerprints of the rows other files of the event brought (sightings, quarantined)."""
-    sightings = sa.select(SightingRow.raw).where(
-        SightingRow.event_id == event_id, SightingRow.source_file_id != source_id
-    )
-    quarantined = (
-        sa.select(Quarantined.raw)
-        .join(SourceFile, Quarantined.source_file_id == SourceFile.id)
-        .where(SourceFile.event_id == event_id, SourceFile.id != source_id)
-    )
-    return {
-        fingerprint(raw) for query in (sightings, quarantined) for raw in session.scalars(query)
-    }
 
 
 def ingest_file(

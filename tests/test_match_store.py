@@ -380,3 +380,17 @@ def test_a_store_indexed_under_older_key_rules_is_reindexed_before_it_matches(
     with session_scope(db_url) as session:
         assert session.get(Meta, KEYS_META).value == str(KEYS_VERSION)  # type: ignore[union-attr]
         assert refresh_keys(session) == 0  # current: nothing to do
+
+
+def test_a_reply_after_the_merge_survives_the_unmerge(db_url: str) -> None:
+    review_id = chris_pair(db_url)
+    with session_scope(db_url) as session:
+        decide(session, review_id, "merge")
+    with session_scope(db_url) as session:
+        set_status(session, 9, "replied", "after the merge")
+        unmerge(session, 9)
+    with session_scope(db_url) as session:
+        assert (session.get_one(Contact, 9).status, session.get_one(Contact, 10).status) == (
+            "replied",
+            "active",
+        )
