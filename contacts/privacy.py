@@ -272,6 +272,19 @@ def _source_paths(session: Session) -> set[Path]:
     return {Path(p) for p in session.scalars(sa.select(SourceFile.path)) if p}
 
 
+def forget_target(address: str) -> tuple[int | None, str]:
+    """(contact id, '') or (None, address) for `forget`; an InputError for anything else."""
+    text = address.strip()
+    if text.isdigit():
+        return int(text), ""
+    if "@" not in text or not email_key(text):
+        raise InputError(
+            f"forget: {address!r} is neither an email address nor a contact id, e.g. "
+            "ann@example.com or 12 (find it with `followup contacts search NAME`)"
+        )
+    return None, text
+
+
 def forget(
     url: str | None,
     address: str,
@@ -295,15 +308,7 @@ def forget(
     Raises:
         InputError: neither an email address nor the id of a contact.
     """
-    text = address.strip()
-    contact_id = None
-    if text.isdigit():
-        contact_id, text = int(text), ""
-    elif "@" not in text or not email_key(text):
-        raise InputError(
-            f"forget: {address!r} is neither an email address nor a contact id, e.g. "
-            "ann@example.com or 12 (find it with `followup contacts search NAME`)"
-        )
+    contact_id, text = forget_target(address)
     result = ForgetResult()
     with session_scope(url) as session:
         if contact_id is not None:

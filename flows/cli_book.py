@@ -16,7 +16,7 @@ from rich.text import Text
 from contacts import book, privacy
 from contacts.errors import InputError
 from contacts.events import find_event, parse_date
-from contacts.store import session_scope
+from contacts.store import resolve_url, session_scope
 from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, find_noting, out
 from ingest.redact import redact_person
 from outreach import keepintouch
@@ -173,6 +173,18 @@ def contacts_keep_in_touch(
     out.print(message)
 
 
+def _store_of_project(db: str | None, config_file: Path | None) -> str:
+    """The store to erase from: a relative SQLite file is looked up like the other paths
+    (here, then beside followup.toml), so `--config` from another folder erases from the
+    project's store, not from a new empty one made here."""
+    url = resolve_url(db)
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return url
+    path = _in_project(url[len(prefix) :], config_file)
+    return prefix + str(path) if path.exists() else url
+
+
 def _in_project(value: str, config_file: Path | None) -> Path:
     """A configured folder: as given when it exists from here, else beside followup.toml."""
     path = Path(value)
@@ -203,6 +215,8 @@ def contacts_forget(
     config: ConfigOption = None,
 ) -> None:
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
+    cfg = load_config(config)
+    db = _store_of_project(db, cfg.path)
     if not yes:
         who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
         try:
@@ -213,7 +227,6 @@ def contacts_forget(
         if not confirmed:
             err.print("nothing erased")
             raise typer.Exit(1)
-    cfg = load_config(config)
     outbox = _in_project(str(cfg.get("outbox")), cfg.path)
     drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})
     inbox = inbox or _in_project(str(drop.get("inbox", "data/inbox")), cfg.path)

@@ -246,3 +246,21 @@ def test_forget_after_a_merge_erases_both_halves(project: Path, cli) -> None:  #
     after = _everything(url)
     for trace in ("maria.garcia@northwind.example", "maria.g@gmail.com", "garcía", "garcia"):
         assert trace not in after, trace
+
+
+def test_forget_with_config_from_another_folder_erases_from_the_projects_store(  # type: ignore[no-untyped-def]
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a store given by a relative path, as the default data/followup.db is (named per test:
+    # engines are cached per URL in this process)
+    monkeypatch.setenv("FOLLOWUP_DB", f"sqlite:///data/{project.parent.name}.db")
+    Path("leads.csv").write_text("Name,Email\nKeep Me,keep.me@example.com\n")
+    assert cli("ingest", "leads.csv", "--event", "Fair").code == 0
+    Path("other").mkdir()
+    monkeypatch.chdir("other")
+    gone = cli("contacts", "forget", "keep.me@example.com", "--yes", "--config", "../followup.toml")
+    assert gone.code == 0, gone.err
+    assert gone.out.startswith("forgot keep.me@example.com: 1 contacts, 1 sightings")
+    assert not Path("data").exists()  # no new empty store made here
+    monkeypatch.chdir(project)
+    assert cli("contacts", "search", "keep").out.startswith("0 contacts")
