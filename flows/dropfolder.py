@@ -91,9 +91,11 @@ def drop_folder(
             run.result.match = match_task(db)
         else:
             logger.warning("another drop-folder pass holds the ingest lock; skipping this pass")
-    events = {f.event: f.sequence for f in run.result.files if f.status == "ingested"}
-    for event, sequence in sorted(events.items()):
-        state = plan_task(event, db, config_path, sequence, return_state=True)
+    # event.toml's sequence is recorded on the event: the planner weighs it after
+    # [events.<slug>] in followup.toml, as everywhere
+    events = {f.event for f in run.result.files if f.status == "ingested"}
+    for event in sorted(events):
+        state = plan_task(event, db, config_path, "", return_state=True)
         if state.is_completed():
             run.plans[event] = state.result()
         else:  # e.g. an unknown sequence in event.toml: the files are in; drafts wait

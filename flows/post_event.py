@@ -189,14 +189,18 @@ def post_event(
     """Ingest an event's export files, match them into contacts and stage first drafts.
 
     Give `files`, or a `folder` (its `event.toml` supplies name, date, region, sequence and
-    roster unless given here). `roster`: the organiser's attendee list, to resolve badge IDs.
+    roster unless given here; its sequence is recorded on the event, so `[events.<slug>]
+    sequence` in followup.toml still comes first, as for `outbox plan`). `roster`: the
+    organiser's attendee list, to resolve badge IDs.
     `column_map`: column name -> field, as `--map` (added to `event.toml`'s `map`; wins).
     """
     logger = get_run_logger()
     info = with_registration(read_event_folder(folder), db) if folder else None
     if info is not None:
         event, date = event or info.name, date or info.date
-        region, sequence = region or info.region, sequence or info.sequence
+        region = region or info.region
+        if info.name != event:  # event.toml is not recorded on this event: pass it along
+            sequence = sequence or info.sequence
         roster = roster or info.roster
         column_map = {**info.map, **(column_map or {})}
         files = files or [str(p) for p in info.files]

@@ -121,3 +121,18 @@ def test_run_refuses_a_blank_event_and_a_bad_event_toml_before_starting(project:
     bad = cli("run", str(folder))
     assert (bad.code, bad.out) == (2, "")
     assert bad.err == f"error: fair/event.toml timezone: 'Mars/Base' is not a time zone; {TZ_FIX}\n"
+
+
+def test_followup_toml_event_sequence_comes_before_event_toml_in_run(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """README: --sequence, else [events.<slug>] sequence, else event.toml's, else the default."""
+    folder = Path("prec")
+    folder.mkdir()
+    (folder / "event.toml").write_text(
+        'name = "Prec Fair"\ndate = "2026-03-12"\nsequence = "recruiter"\n'
+    )
+    (folder / "leads.csv").write_text("Name,Email\nAda Park,ada@acme.example\n")
+    with Path("followup.toml").open("a") as fp:
+        fp.write('\n[events.prec-fair]\nsequence = "job-seeker"\n')
+    assert cli("run", str(folder)).code == 0
+    listed = cli("outbox", "list").out
+    assert "thank-you" in listed and "next-steps" not in listed
