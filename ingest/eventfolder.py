@@ -63,6 +63,15 @@ def read_event_folder(folder: str | Path) -> EventFolder:
             meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{meta_file}: not valid TOML ({exc}); fix that line") from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{meta_file}: not UTF-8 text (byte {exc.object[exc.start]:#x} at position "
+                f"{exc.start}); save it as UTF-8"
+            ) from exc
+        except OSError as exc:
+            raise InputError(
+                f"{meta_file}: cannot be read ({exc.strerror or exc}); it must be a text file"
+            ) from exc
     unknown = sorted(set(meta) - KEYS)
     if unknown:  # a misspelt key would otherwise be ignored and its default used silently
         raise InputError(

@@ -136,3 +136,12 @@ def test_followup_toml_event_sequence_comes_before_event_toml_in_run(project: Pa
     assert cli("run", str(folder)).code == 0
     listed = cli("outbox", "list").out
     assert "thank-you" in listed and "next-steps" not in listed
+
+
+def test_an_event_toml_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "event.toml").write_bytes(b'name = "Caf\xe9 Fair"\n')  # Windows-1252
+    with pytest.raises(InputError) as raised:
+        read_event_folder(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'event.toml'}: not UTF-8 text (byte 0xe9 at position 11); save it as UTF-8"
+    )
