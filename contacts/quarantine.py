@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contacts.events import find_event
+from contacts.export_layouts import safe_cell
 from contacts.model import Event, Quarantined, SourceFile
 
 FIXED_COLUMNS = ("file", "event", "record", "reason")
@@ -43,7 +44,11 @@ def quarantined(session: Session, event: str = "", file: str = "") -> list[dict[
 
 
 def quarantine_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV: file, event, record, reason, then one column per raw field (first-seen order)."""
+    """CSV: file, event, record, reason, then one column per raw field (first-seen order).
+
+    Formula-injection safe like every CSV export (`safe_cell`): quarantined rows are raw,
+    unchecked input.
+    """
     fields: dict[str, None] = {}
     for row in rows:
         for key in row["raw"]:
@@ -55,7 +60,7 @@ def quarantine_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         raw = row["raw"]
         writer.writerow(
-            [row["file"], row["event"], row["record"], row["reason"]]
-            + [str(raw.get(k, "")) for k in raw_columns]
+            [safe_cell(row["file"]), safe_cell(row["event"]), row["record"], row["reason"]]
+            + [safe_cell(raw.get(k, "")) for k in raw_columns]
         )
     return buffer.getvalue()

@@ -181,3 +181,15 @@ def test_the_whole_vcard_corpus_ingests_and_accounts_for_every_card(db_url: str)
         count = session.scalar(sa.select(sa.func.count()).select_from(SightingRow))
         held = session.scalar(sa.select(sa.func.count()).select_from(Quarantined))
     assert (count, held) == (63 - len(repeated), 2)
+
+
+def test_quarantine_export_neutralizes_formulas(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("inj.csv").write_text(
+        'First Name,Last Name,Email,Company,Notes\n,,,=HYPERLINK("http://x"),=1+1\n'
+    )
+    assert cli("ingest", "inj.csv", "--event", "Inj Fair").code == 0
+    assert cli("quarantine", "export").out == (
+        "file,event,record,reason,Company,Notes\n"
+        'inj.csv,Inj Fair,1,"no name, no email and no phone","\'=HYPERLINK(""http://x"")",'
+        "'=1+1\n"
+    )
