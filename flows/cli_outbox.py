@@ -179,6 +179,11 @@ def outbox_edit(
             text = body_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{body_file}: cannot read it ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{body_file}: not UTF-8 text (byte {exc.object[exc.start]:#x} at position "
+                f"{exc.start}); save it as UTF-8 and edit again"
+            ) from exc
     with session_scope(db) as session:
         message = outbox.edit(session, load_config(config), message_id, subject, text)
         out.print(f"message {message.id} edited; approve it again to send it")

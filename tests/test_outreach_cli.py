@@ -53,6 +53,13 @@ def test_plan_review_approve_and_send(project: Path, db_url: str, cli, monkeypat
         2,
         "error: the new body has no opt-out line; keep the footer that says how to unsubscribe",
     )
+    body.write_bytes(b"Dear Maria,\r\nGreat to meet you \xe9.\r\nreply unsubscribe\r\n")  # 1252
+    notepad = cli("outbox", "edit", "1", "--body-file", body)
+    assert (notepad.code, notepad.err.strip()) == (
+        2,
+        f"error: {body}: not UTF-8 text (byte 0xe9 at position 31); save it as UTF-8 and edit "
+        "again",
+    )
 
     assert cli("outbox", "approve", "1").out.strip() == "approved 1"
     again = cli("outbox", "approve", "1")
