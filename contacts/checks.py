@@ -6,6 +6,7 @@ or plan fail; each check names where the value came from and a value that works.
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 
 import phonenumbers
@@ -17,10 +18,16 @@ _REGION_HINTS = {"UK": "GB", "EN": "GB", "USA": "US", "GER": "DE", "D": "DE"}
 
 
 def check_event_name(name: str, where: str = "--event") -> str:
-    """The event name, stripped; an InputError when it is blank."""
+    """The event name, stripped; an InputError when it is blank or holds a line break or
+    another control character (it goes into subjects, reports and file names)."""
     if not name.strip():
         raise InputError(
             f'{where}: the event name is empty; give the event\'s name, e.g. "Spring Fair 2026"'
+        )
+    if any(unicodedata.category(c) == "Cc" for c in name.strip()):
+        raise InputError(
+            f"{where}: {name.strip()!r} holds a line break or another control character; "
+            'write the name on one line, e.g. "Spring Fair 2026"'
         )
     return name.strip()
 

@@ -83,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours (recipient's time zone, business days) when mail may go out",
         problem=window_problem,
     ),
-    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent per day (UTC)", 0),
+    Setting("send.daily_cap", 50, "FOLLOWUP_DAILY_CAP", "Most messages sent in any 24 hours", 0),
     Setting("send.pause", 2.0, "FOLLOWUP_SEND_PAUSE", "Seconds to wait between two sends", 0),
     Setting("imap.host", "", "FOLLOWUP_IMAP_HOST", "IMAP server read for replies and bounces"),
     Setting(

@@ -145,3 +145,13 @@ def test_an_event_toml_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> No
     assert str(raised.value) == (
         f"{tmp_path / 'event.toml'}: not UTF-8 text (byte 0xe9 at position 11); save it as UTF-8"
     )
+
+
+def test_an_event_name_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "event.toml").write_text('name = "Evil Fair\\r\\nBcc: x@y.example"\n')
+    with pytest.raises(InputError) as raised:
+        read_event_folder(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'event.toml'} name: 'Evil Fair\\r\\nBcc: x@y.example' holds a line break "
+        'or another control character; write the name on one line, e.g. "Spring Fair 2026"'
+    )
