@@ -55,8 +55,9 @@ def scan_inbox(inbox: str | Path) -> list[str]:
     """Every candidate file under `<inbox>/<event-folder>/`, as sorted inbox-relative paths.
 
     Hidden files, `event.toml`, READMEs, `.error.txt` notes and the roster named in
-    `event.toml` are not exports. Loose files in the inbox itself are listed too (they
-    fail with a message saying to put them in an event folder).
+    `event.toml` are not exports. Loose files in the inbox itself, and files in a folder
+    inside an event folder, are listed too (they fail with a message saying where to put
+    them).
     """
     root = Path(inbox)
     if not root.is_dir():
@@ -73,6 +74,10 @@ def scan_inbox(inbox: str | Path) -> list[str]:
             except InputError:  # a bad event.toml fails each of its files, with the reason
                 files = [p for p in sorted(entry.iterdir()) if _is_candidate(p)]
             found.extend(f"{entry.name}/{p.name}" for p in files)
+            # files in a sub-folder are listed too: they fail, saying to move them up
+            for sub in sorted(p for p in entry.iterdir() if p.is_dir() and p.name[:1] != "."):
+                nested = (p for p in sorted(sub.rglob("*")) if _is_candidate(p))
+                found.extend(f"{entry.name}/{p.relative_to(entry).as_posix()}" for p in nested)
     return found
 
 
@@ -167,6 +172,11 @@ def process_file(
         if not slug:
             raise InputError(
                 f"{rel}: files must be in an event folder; move it to {root}/<event-slug>/"
+            )
+        if rel.count("/") > 1:
+            raise InputError(
+                f"{rel}: files must sit directly in the event folder; move it to "
+                f"{root}/{rel.split('/', 1)[0]}/"
             )
         if not wait_until_stable(path, settle, max_wait):
             outcome.status = "waiting"

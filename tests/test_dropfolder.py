@@ -340,3 +340,24 @@ def test_the_roster_named_in_event_toml_resolves_badges_and_stays(
         (7, "badge ID 500119999 is not in the roster (--roster); check the attendee list"),
         (10, "scan payload is not a vCard, MECARD, BIZCARD, LinkedIn URL or badge ID"),
     ]
+
+
+def test_a_file_in_a_sub_folder_of_an_event_fails_saying_where_it_belongs(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path)
+    nested = inbox / "spring-fair" / "sub" / "nested.csv"
+    nested.parent.mkdir()
+    nested.write_text(HEADER + rows(1))
+    os.utime(nested, (time.time() - 60, time.time() - 60))
+    result = run_pass(inbox, db_url, settle=0)
+    assert [(f.file, f.status, f.error) for f in result.files] == [
+        (
+            "spring-fair/sub/nested.csv",
+            "failed",
+            "spring-fair/sub/nested.csv: files must sit directly in the event folder; move it "
+            f"to {inbox}/spring-fair/",
+        )
+    ]
+    assert not nested.exists()
+    assert (tmp_path / "data" / "failed" / "spring-fair" / "nested.csv").exists()
