@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.errors import InputError
 from contacts.events import find_event
 from contacts.export_layouts import safe_cell
 from contacts.model import Event, Quarantined, SourceFile
@@ -25,7 +26,8 @@ def quarantined(session: Session, event: str = "", file: str = "") -> list[dict[
 
     Raises:
         InputError: `event` names no event (the error lists the known ones), as for
-            `contacts list --event`; an unknown event is not an empty quarantine.
+            `contacts list --event`, or `file` names no ingested file: an unknown event or
+            file is not an empty quarantine.
     """
     query = (
         sa.select(Quarantined, SourceFile.name, Event.name)
@@ -36,6 +38,12 @@ def quarantined(session: Session, event: str = "", file: str = "") -> list[dict[
     if event:
         query = query.where(Event.id == find_event(session, event).id)
     if file:
+        known = sorted(set(session.scalars(sa.select(SourceFile.name))))
+        if file not in known:
+            shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
+            raise InputError(
+                f"--file {file!r}: no file of that name was ingested; files: {shown or '(none)'}"
+            )
         query = query.where(SourceFile.name == file)
     return [
         {"file": name, "event": event_name, "record": q.record, "reason": q.reason, "raw": q.raw}

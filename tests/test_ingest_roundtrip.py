@@ -193,3 +193,13 @@ def test_quarantine_export_neutralizes_formulas(project: Path, cli) -> None:  # 
         'inj.csv,Inj Fair,1,"no name, no email and no phone","\'=HYPERLINK(""http://x"")",'
         "'=1+1\n"
     )
+
+
+def test_quarantine_list_with_an_unknown_file_is_an_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Path("a.csv").write_text("Name,Email\n,\n-,nobody\n")
+    assert cli("ingest", "a.csv", "--event", "Fair").code == 0
+    result = cli("quarantine", "list", "--file", "nope.csv")
+    assert (result.code, result.err) == (
+        2,
+        "error: --file 'nope.csv': no file of that name was ingested; files: a.csv\n",
+    )
