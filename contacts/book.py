@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contacts.errors import InputError
 from contacts.events import slugify
+from contacts.merge import survivor_of
 from contacts.model import (
     MAX_ID,
     Contact,
@@ -73,13 +74,12 @@ def find_contact(session: Session, ref: str | int) -> Contact:
             .order_by(ContactEmail.contact_id)
         )
         contact = session.get(Contact, contact_id) if contact_id else None
+    contact = survivor_of(session, contact)
     if contact is None:
         raise InputError(
             f"no contact {text!r}: give a contact id or email address "
             "(find it with `followup contacts search NAME`)"
         )
-    while contact.merged_into is not None:
-        contact = session.get_one(Contact, contact.merged_into)
     return contact
 
 

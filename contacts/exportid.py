@@ -18,6 +18,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.merge import survivor_of
 from contacts.model import Contact, Meta, SightingRow
 from contacts.normalize import fold_accents
 from contacts.store import STORE_ID
@@ -43,12 +44,8 @@ def exported_contact(session: Session, sighting: SightingRow, store: str) -> Con
     found = _UID.match(str((sighting.raw or {}).get("UID", "")).strip())
     if not found or not store or found.group(1) != store:
         return None
-    contact = session.get(Contact, int(found.group(2)))
-    seen: set[int] = set()
-    while contact is not None and contact.merged_into is not None and contact.id not in seen:
-        seen.add(contact.id)
-        contact = session.get(Contact, contact.merged_into)
-    if contact is None or contact.merged_into is not None or not _agrees(contact, sighting):
+    contact = survivor_of(session, session.get(Contact, int(found.group(2))))
+    if contact is None or not _agrees(contact, sighting):
         return None
     return contact
 

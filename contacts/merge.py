@@ -37,6 +37,16 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
+def survivor_of(session: Session, contact: Contact | None) -> Contact | None:
+    """The live contact a contact was merged into (following a chain of merges), itself
+    when it was never merged, or None when the chain breaks or loops."""
+    seen: set[int] = set()
+    while contact is not None and contact.merged_into is not None and contact.id not in seen:
+        seen.add(contact.id)
+        contact = session.get(Contact, contact.merged_into)
+    return None if contact is None or contact.merged_into is not None else contact
+
+
 def _copy_identifiers(
     survivor: Contact, loser: Contact
 ) -> tuple[list[ContactEmail], list[ContactPhone]]:
