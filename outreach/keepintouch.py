@@ -36,7 +36,7 @@ from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
-from outreach.staging import one_per_mailbox, stage_message
+from outreach.staging import one_per_mailbox, primary_email, stage_message
 from outreach.timing import Window, first_opening
 
 SEQUENCE = KEEP_IN_TOUCH
@@ -139,10 +139,6 @@ def cadence_counts(session: Session) -> tuple[int, int]:
     return len(cadences), len(set(cadences) & _running(session))
 
 
-def _primary(contact: Contact) -> ContactEmail:
-    return sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))[0]
-
-
 def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     """Everyone due for a check-in on `today`, most overdue first (then by contact id)."""
     cadences = _cadences(session)
@@ -167,11 +163,11 @@ def due_reminders(session: Session, today: dt.date) -> list[Reminder]:
     )
     by_mailbox: dict[str, list[Contact]] = {}
     for contact in candidates:
-        by_mailbox.setdefault(_primary(contact).email_key, []).append(contact)
+        by_mailbox.setdefault(primary_email(contact).email_key, []).append(contact)
     touches = last_touches(session, [c.id for c in candidates])
     reminders = []
     for key, sharing in by_mailbox.items():
-        contact, primary = sharing[0], _primary(sharing[0])
+        contact, primary = sharing[0], primary_email(sharing[0])
         if key in busy or is_suppressed(session, primary.email):
             continue
         days, source, started = cadences[contact.id]

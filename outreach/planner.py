@@ -29,7 +29,13 @@ from outreach.config import Config
 from outreach.render import Renderer
 from outreach.senders import resolve_sender
 from outreach.sequences import Sequence, Sequences, get_sequence, unmet
-from outreach.staging import facts_for, make_message_id, one_per_mailbox, stage_message
+from outreach.staging import (
+    facts_for,
+    make_message_id,
+    one_per_mailbox,
+    primary_email,
+    stage_message,
+)
 
 __all__ = ["PlanResult", "make_message_id", "plan_due", "plan_event"]
 
@@ -135,7 +141,7 @@ def _enroll(session: Session, event: Event, sequence: Sequence, result: PlanResu
         if not contact.emails:
             result.no_email += 1
             continue
-        primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
+        primary = primary_email(contact)
         if is_suppressed(session, primary.email):  # also people who asked to be forgotten
             result.suppressed += 1
             continue

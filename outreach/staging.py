@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contacts.errors import RenderError
-from contacts.model import Contact, Enrollment, Event, Message
+from contacts.model import Contact, ContactEmail, Enrollment, Event, Message
 from outreach.config import Config
 from outreach.render import Rendered, Renderer
 from outreach.senders import Sender, resolve_sender
@@ -78,8 +78,13 @@ def facts_for(enrollment: Enrollment) -> Facts:
     )
 
 
+def primary_email(contact: Contact) -> ContactEmail:
+    """The address a contact is written to: the primary one, else the first stored."""
+    return next((e for e in contact.emails if e.is_primary), contact.emails[0])
+
+
 def _primary(contact: Contact) -> tuple[str, str]:
-    primary = next((e for e in contact.emails if e.is_primary), contact.emails[0])
+    primary = primary_email(contact)
     return primary.email, primary.email_key
 
 
