@@ -135,7 +135,7 @@ def ingest(
     region = check_region(region)
     overrides = _parse_maps(map_)
     attendees = load_roster(roster)
-    fallback = str(load_config(config).get("defaults.region") or "").strip().upper()
+    fallback = load_config(config).phone_region
     results, refused = [], []
     for f in files:
         try:

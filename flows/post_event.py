@@ -105,7 +105,7 @@ def _sqlite_takes_turns(db: str | None) -> Iterator[None]:
 
 def default_region(config_path: str | None) -> str:
     """followup.toml's `[defaults] region`: phones without +country when no other region."""
-    return str(load_config(config_path).get("defaults.region") or "").strip().upper()
+    return load_config(config_path).phone_region
 
 
 @io_task

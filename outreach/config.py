@@ -158,6 +158,12 @@ class Config:
         return self.values[name]
 
     @property
+    def phone_region(self) -> str:
+        """`[defaults] region` as a region code: phones without +country, when neither
+        `--region` nor the event says."""
+        return str(self.get("defaults.region") or "").strip().upper()
+
+    @property
     def name(self) -> str:
         """The file to name in messages: the one read, else the default `followup.toml`."""
         return str(self.path) if self.path else "followup.toml"
