@@ -53,3 +53,10 @@ class MailboxError(FollowupError):
     def __init__(self, message: str, transient: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+
+
+def not_utf8(path: object, exc: UnicodeDecodeError) -> str:
+    """'FILE: not UTF-8 text (byte 0xe9 at position 11); save it as UTF-8' for a text file
+    a person edits (event.toml, a message body) that came out of an editor in another code."""
+    byte = exc.object[exc.start]
+    return f"{path}: not UTF-8 text (byte {byte:#x} at position {exc.start}); save it as UTF-8"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from contacts.errors import ConfigError, InputError, RenderError, SendError
+from contacts.errors import ConfigError, InputError, RenderError, SendError, not_utf8
 from contacts.model import MAX_ID
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app, say_error
@@ -180,10 +180,7 @@ def outbox_edit(
         except OSError as exc:
             raise InputError(f"{body_file}: cannot read it ({exc.strerror})") from exc
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{body_file}: not UTF-8 text (byte {exc.object[exc.start]:#x} at position "
-                f"{exc.start}); save it as UTF-8 and edit again"
-            ) from exc
+            raise InputError(f"{not_utf8(body_file, exc)} and edit again") from exc
     with session_scope(db) as session:
         message = outbox.edit(session, load_config(config), message_id, subject, text)
         out.print(f"message {message.id} edited; approve it again to send it")

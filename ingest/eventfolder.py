@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contacts.checks import check_event_name, check_region, check_timezone
-from contacts.errors import InputError
+from contacts.errors import InputError, not_utf8
 from contacts.events import ensure_event, parse_date
 from contacts.store import session_scope
 from ingest.profiles import check_map_field
@@ -64,10 +64,7 @@ def read_event_folder(folder: str | Path) -> EventFolder:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{meta_file}: not valid TOML ({exc}); fix that line") from exc
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{meta_file}: not UTF-8 text (byte {exc.object[exc.start]:#x} at position "
-                f"{exc.start}); save it as UTF-8"
-            ) from exc
+            raise InputError(not_utf8(meta_file, exc)) from exc
         except OSError as exc:
             raise InputError(
                 f"{meta_file}: cannot be read ({exc.strerror or exc}); it must be a text file"
