@@ -217,8 +217,8 @@ def contacts_forget(
     """Erase a person everywhere; keep only a hashed entry so they are never emailed again."""
     cfg = load_config(config)
     db = _store_of_project(db, cfg.path)
+    who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
     if not yes:
-        who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
         try:
             confirmed = typer.confirm(f"Erase everything about {who}? This cannot be undone")
         except (click.exceptions.Abort, typer.Abort):  # end of input (no terminal), Ctrl-C
@@ -235,7 +235,6 @@ def contacts_forget(
     redacted, still_mentioned = redact_person(
         inbox, result.addresses, result.phones, result.sources, result.linkedin
     )
-    who = f"contact {ref.strip()}" if ref.strip().isdigit() else ref
     out.print(
         f"forgot {who}: {result.contacts} contacts, {result.sightings} sightings, "
         f"{result.messages} messages, {result.quarantined} quarantined rows, "
