@@ -15,16 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contacts.exportid import exported_contact, store_id
 from contacts.matching.engine import Outcome, Thresholds
 from contacts.matching.levels import Comparison
-from contacts.matching.storage import matcher_for, rec_of, refresh_keys, store_keys
+from contacts.matching.storage import chunks, matcher_for, rec_of, refresh_keys, store_keys
 from contacts.merge import merge_contacts
 from contacts.model import Contact, MatchDecision, SightingRow
 from contacts.store import session_scope
-from contacts.survivorship import attach, refresh_contact
+from contacts.survivorship import attach, recompute, refresh_contact
 
 IDENTIFIERS = ("linkedin", "email", "phone")
 
@@ -51,22 +51,21 @@ def rule_of(comparison: Comparison) -> str:
     return "+".join(f"{x.field}-{x.level}" for x in agreeing[:2]) or "score"
 
 
-def _open_pair(session: Session, a: int, b: int) -> bool:
-    """True when a possible or separate decision already covers contacts a and b."""
-    return (
-        session.scalar(
-            sa.select(MatchDecision.id).where(
+def _open_pairs(session: Session, contact_ids: set[int]) -> set[tuple[int, int]]:
+    """Pairs (low, high) among these contacts that a possible or separate decision covers."""
+    found: set[tuple[int, int]] = set()
+    for chunk in chunks(contact_ids):
+        for a, b in session.execute(
+            sa.select(MatchDecision.contact_id, MatchDecision.other_contact_id).where(
                 MatchDecision.kind.in_(("possible", "separate")),
                 MatchDecision.undone_at.is_(None),
                 MatchDecision.resolution.in_(("", "separate")),
-                sa.or_(
-                    sa.and_(MatchDecision.contact_id == a, MatchDecision.other_contact_id == b),
-                    sa.and_(MatchDecision.contact_id == b, MatchDecision.other_contact_id == a),
-                ),
+                MatchDecision.contact_id.in_(chunk),
             )
-        )
-        is not None
-    )
+        ):
+            if a is not None and b is not None:
+                found.add((min(a, b), max(a, b)))
+    return found
 
 
 def _apply(
@@ -76,88 +75,138 @@ def _apply(
     pair: Callable[[int, int], Comparison],
     run: str,
 ) -> MatchResult:
+    """Write what the matcher decided: contacts founded, joined and merged, review pairs.
+
+    The store is read in a few bulk queries up front and written in one flush at the
+    end (plus one to number the new contacts), so the cost follows the batch, not the
+    number of groups: adding 1,000 sightings to a big store stays well under a second.
+    """
     result = MatchResult(sightings=len(pending))
+    session.flush()
+    groups = sorted(outcome.groups.values(), key=min)
+    review_ids = {x for a, b, _ in outcome.review for x in (a, b)}
+    stored_of = _contact_ids(session, {m for g in groups for m in g} | review_ids, pending)
+    stored = {g[0]: sorted({stored_of[m] for m in g if m in stored_of}) for g in groups}
+    loaded = _load_contacts(session, {c for ids in stored.values() for c in ids})
+    # Empty collections set up front stay loaded after the flush: no query per contact.
+    founded = {
+        g[0]: Contact(sightings=[], emails=[], phones=[]) for g in groups if not stored[g[0]]
+    }
+    session.add_all(founded.values())
+    session.flush()
+    result.new_contacts = len(founded)
+    touched: list[Contact] = []
     contact_of: dict[int, int] = {}
-    for root in sorted(outcome.groups, key=lambda r: min(outcome.groups[r])):
-        members = outcome.groups[root]
-        stored = sorted(
-            {
-                s.contact_id
-                for s in session.scalars(
-                    sa.select(SightingRow).where(
-                        SightingRow.id.in_(members), SightingRow.contact_id.is_not(None)
-                    )
-                )
-                if s.contact_id is not None
-            }
-        )
-        new_ids = [m for m in members if m in pending]
-        if stored:
-            contact = session.get_one(Contact, stored[0])
-            for loser_id in stored[1:]:
-                loser = session.get_one(Contact, loser_id)
-                theirs = [s.id for s in loser.sightings]
-                ours = [m for m in members if m not in theirs]
-                best = max((pair(a, b) for a in ours for b in theirs), key=lambda c: c.score)
-                evidence = best.as_dict()
-                merge_contacts(
-                    session, contact, loser, "auto-merge", evidence, evidence.get("score", 0.0)
-                )
-        else:
-            contact = Contact()
-            session.add(contact)
-            session.flush()
-            result.new_contacts += 1
-        for index, sid in enumerate(new_ids):
-            sighting = pending[sid]
-            attach(session, contact, sighting)
-            if index == 0 and not stored:
-                decision = MatchDecision(
-                    kind="new",
-                    sighting_id=sid,
-                    contact_id=contact.id,
-                    rule="new-contact",
-                    score=0.0,
-                    evidence={"run": run},
-                )
-            else:
-                other, comparison = outcome.reasons[sid]
-                result.matched += 1
-                decision = MatchDecision(
-                    kind="join",
-                    sighting_id=sid,
-                    contact_id=contact.id,
-                    rule=rule_of(comparison),
-                    score=comparison.score,
-                    evidence={**comparison.as_dict(), "with_sighting": other, "run": run},
-                )
-            session.add(decision)
-        refresh_contact(session, contact)
+    for members in groups:
+        ids = stored[members[0]]
+        contact = loaded[ids[0]] if ids else founded[members[0]]
+        for loser_id in ids[1:]:
+            loser = loaded[loser_id]
+            theirs = [s.id for s in loser.sightings]
+            ours = [m for m in members if m not in theirs]
+            best = max((pair(a, b) for a in ours for b in theirs), key=lambda c: c.score)
+            evidence = best.as_dict()
+            merge_contacts(
+                session, contact, loser, "auto-merge", evidence, evidence.get("score", 0.0)
+            )
+        for index, sid in enumerate(m for m in members if m in pending):
+            attach(contact, pending[sid])
+            founds = index == 0 and not ids
+            session.add(_decision(sid, contact, outcome, run, first=founds))
+            result.matched += not founds
+        touched.append(contact)
         for member in members:
             contact_of[member] = contact.id
-    for a, b, comparison in outcome.review:
-        ca, cb = contact_of.get(a), contact_of.get(b)
-        if ca is None:
-            ca = session.get_one(SightingRow, a).contact_id
-        if cb is None:
-            cb = session.get_one(SightingRow, b).contact_id
-        if ca is None or cb is None or ca == cb or _open_pair(session, ca, cb):
+    session.flush()
+    for contact in touched:
+        recompute(contact)
+    result.review = _possible_pairs(session, outcome, {**stored_of, **contact_of})
+    session.flush()
+    return result
+
+
+def _decision(sid: int, contact: Contact, outcome: Outcome, run: str, first: bool) -> MatchDecision:
+    """The record of one new sighting: founding `contact` (first) or joining it, and why."""
+    if first:
+        return MatchDecision(
+            kind="new",
+            sighting_id=sid,
+            contact_id=contact.id,
+            rule="new-contact",
+            score=0.0,
+            evidence={"run": run},
+        )
+    other, comparison = outcome.reasons[sid]
+    return MatchDecision(
+        kind="join",
+        sighting_id=sid,
+        contact_id=contact.id,
+        rule=rule_of(comparison),
+        score=comparison.score,
+        evidence={**comparison.as_dict(), "with_sighting": other, "run": run},
+    )
+
+
+def _contact_ids(
+    session: Session, sighting_ids: set[int], pending: dict[int, SightingRow]
+) -> dict[int, int]:
+    """The contact of each stored (not pending) sighting among `sighting_ids`."""
+    found: dict[int, int] = {}
+    for chunk in chunks(sighting_ids - pending.keys()):
+        for sid, cid in session.execute(
+            sa.select(SightingRow.id, SightingRow.contact_id).where(
+                SightingRow.id.in_(chunk), SightingRow.contact_id.is_not(None)
+            )
+        ):
+            if cid is not None:
+                found[sid] = cid
+    return found
+
+
+def _load_contacts(session: Session, ids: set[int]) -> dict[int, Contact]:
+    """Contacts by id, with their sightings, emails and phones loaded in a few queries."""
+    found: dict[int, Contact] = {}
+    for chunk in chunks(ids):
+        for contact in session.scalars(
+            sa.select(Contact)
+            .where(Contact.id.in_(chunk))
+            .options(
+                selectinload(Contact.sightings),
+                selectinload(Contact.emails),
+                selectinload(Contact.phones),
+            )
+        ):
+            found[contact.id] = contact
+    return found
+
+
+def _possible_pairs(session: Session, outcome: Outcome, contact_of: dict[int, int]) -> int:
+    """Record each review pair between two contacts not already open or kept apart."""
+    pairs = [
+        (contact_of.get(a), contact_of.get(b), a, b, comparison)
+        for a, b, comparison in outcome.review
+    ]
+    covered = _open_pairs(session, {c for ca, cb, *_ in pairs for c in (ca, cb) if c})
+    added = 0
+    for ca, cb, a, b, comparison in pairs:
+        if ca is None or cb is None or ca == cb:
             continue
         low, high = min(ca, cb), max(ca, cb)
-        rule = "conflict" if comparison.conflicts else "review-band"
+        if (low, high) in covered:
+            continue
+        covered.add((low, high))
         session.add(
             MatchDecision(
                 kind="possible",
                 contact_id=low,
                 other_contact_id=high,
-                rule=rule,
+                rule="conflict" if comparison.conflicts else "review-band",
                 score=comparison.score,
                 evidence={**comparison.as_dict(), "sightings": [a, b]},
             )
         )
-        result.review += 1
-    session.flush()
-    return result
+        added += 1
+    return added
 
 
 def match_pending(url: str | None = None, thresholds: Thresholds | None = None) -> MatchResult:
@@ -195,7 +244,7 @@ def _join_exported(session: Session, rows: Sequence[SightingRow], run: str) -> s
         contact = exported_contact(session, sighting, store)
         if contact is None:
             continue
-        attach(session, contact, sighting)
+        attach(contact, sighting)
         uid = str(sighting.raw.get("UID", ""))
         session.add(
             MatchDecision(

@@ -33,6 +33,8 @@ CACHE = 65536  # repeated values (companies, first names, domains) are normalize
 
 def fold_accents(text: str) -> str:
     """'José Müller' -> 'Jose Muller' (for matching keys only; display keeps accents)."""
+    if text.isascii():  # NFKD leaves ASCII as it is
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -55,6 +55,12 @@ def _last(values: Sequence[str], value: str) -> int:
 def refresh_contact(session: Session, contact: Contact) -> None:
     """Recompute a contact's display fields and primary email/phone from its sightings."""
     session.flush()
+    recompute(contact)
+
+
+def recompute(contact: Contact) -> None:
+    """`refresh_contact` for a contact whose sightings, emails and phones are up to date in
+    memory (a new contact, or one loaded after every change was flushed): no flush."""
     sightings: list[SightingRow] = sorted(contact.sightings, key=lambda s: s.id)
     full = choose([s.full_name for s in sightings])
     contact.full_name = full
@@ -79,8 +85,11 @@ def _mark_primary(items: Sequence[Any], count: Callable[[Any], int]) -> None:
         items[best].is_primary = True
 
 
-def attach(session: Session, contact: Contact, sighting: SightingRow) -> None:
-    """Make `sighting` part of `contact`, keeping every email and phone with its source."""
+def attach(contact: Contact, sighting: SightingRow) -> None:
+    """Make `sighting` part of `contact`, keeping every email and phone with its source.
+
+    Nothing is flushed: the contact's collections hold the change until the session does.
+    """
     sighting.contact = contact
     known_emails = {e.email_key for e in contact.emails}
     for email, key in zip(sighting.emails, sighting.email_keys, strict=False):
@@ -92,4 +101,3 @@ def attach(session: Session, contact: Contact, sighting: SightingRow) -> None:
         if phone not in known_phones:
             contact.phones.append(ContactPhone(phone=phone, sighting_id=sighting.id))
             known_phones.add(phone)
-    session.flush()

@@ -74,7 +74,7 @@ def _undo_join(session: Session, contact: Contact, decisions: list[MatchDecision
     session.flush()
     session.expire(contact)
     for sighting in session.scalars(sa.select(SightingRow).where(SightingRow.id.in_(ids))):
-        attach(session, split, sighting)
+        attach(split, sighting)
     return split
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from contacts.matching.nicknames import roots
-from contacts.normalize import fold_accents
+from contacts.normalize import CACHE, fold_accents
 
 # Local parts of role or shared mailboxes: an exact match on them says little about a person.
 ROLE_MAILBOXES = frozenset((
@@ -24,6 +25,7 @@ ROLE_MAILBOXES = frozenset((
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=CACHE)
 def fold(text: str) -> str:
     """'  José  MÜLLER-Smith ' -> 'jose muller smith' (for comparison only)."""
     return " ".join(_WORD.findall(fold_accents(text).lower()))

@@ -7,6 +7,7 @@ key with one of them, plus the other sightings of those contacts (for cluster co
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,13 +21,36 @@ CHUNK = 500
 KEYS_META = "match_keys_version"  # absent: indexed before key rules were versioned (1)
 
 
-def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
     items = sorted(values)
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def rec_of(sighting: SightingRow) -> Rec:
+class SightingFields(Protocol):
+    """What the matcher reads of a sighting: a `SightingRow` or a row of `REC_COLUMNS`."""
+
+    id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    email_keys: list[Any]
+    phones: list[Any]
+    company_key: str
+    title: str
+    linkedin: str
+    contact_id: int | None
+
+
+# Selected as plain rows, these load far faster than whole SightingRow objects.
+REC_COLUMNS = (
+    SightingRow.id, SightingRow.first_name, SightingRow.last_name, SightingRow.full_name,
+    SightingRow.email_keys, SightingRow.phones, SightingRow.company_key, SightingRow.title,
+    SightingRow.linkedin, SightingRow.contact_id,
+)  # fmt: skip
+
+
+def rec_of(sighting: SightingFields) -> Rec:
     """The matcher's view of one stored sighting."""
     return make_rec(
         sighting.id,
@@ -43,12 +67,14 @@ def rec_of(sighting: SightingRow) -> Rec:
 
 
 def store_keys(session: Session, recs: list[Rec]) -> None:
-    """Index new sightings by their blocking and frequency keys."""
-    session.add_all(
-        MatchKey(sighting_id=rec.id, key=key[:400])
+    """Index new sightings by their blocking and frequency keys (one bulk insert)."""
+    rows = [
+        {"sighting_id": rec.id, "key": key[:400]}
         for rec in recs
         for key in sorted(set(block_keys(rec) + stat_keys(rec)))
-    )
+    ]
+    if rows:
+        session.execute(sa.insert(MatchKey), rows)
 
 
 def refresh_keys(session: Session) -> int:
@@ -64,7 +90,7 @@ def refresh_keys(session: Session) -> int:
     ids = session.scalars(
         sa.select(SightingRow.id).where(SightingRow.contact_id.is_not(None))
     ).all()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = session.scalars(sa.select(SightingRow).where(SightingRow.id.in_(chunk)))
         store_keys(session, [rec_of(s) for s in rows])
     if meta is None:
@@ -78,14 +104,9 @@ def load_stats(session: Session, recs: Iterable[Rec]) -> Stats:
     """Stored frequencies of the recs' surnames, given names and companies, and holders."""
     recs = list(recs)
     stats = Stats()
-    stats.total = (
-        session.scalar(
-            sa.select(sa.func.count()).select_from(MatchKey).where(MatchKey.key.like("ln:%"))
-        )
-        or 0
-    )
+    stats.total = _count_prefix(session, "ln:")
     wanted = {key for rec in recs for key in stat_keys(rec)}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         for key, count in session.execute(
             sa.select(MatchKey.key, sa.func.count())
             .where(MatchKey.key.in_(chunk))
@@ -98,18 +119,34 @@ def load_stats(session: Session, recs: Iterable[Rec]) -> Stats:
     return stats
 
 
+def _count_prefix(session: Session, prefix: str) -> int:
+    """How many keys start with `prefix` (ending in ':').
+
+    SQLite compares text byte-wise, so a range reads just that stretch of the key index
+    (LIKE would scan it all: SQLite's LIKE ignores case and cannot use the index). Other
+    databases may sort text by a locale's rules, where the range is wrong; they use LIKE.
+    """
+    query = sa.select(sa.func.count()).select_from(MatchKey)
+    if session.get_bind().dialect.name == "sqlite":
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        query = query.where(MatchKey.key >= prefix, MatchKey.key < upper)
+    else:
+        query = query.where(MatchKey.key.like(prefix + "%"))
+    return session.scalar(query) or 0
+
+
 def neighbourhood(session: Session, new: list[Rec], cap: int) -> list[Rec]:
     """Stored sightings sharing a key with a new one, with every sighting of their contacts."""
     keys = {key for rec in new for key in block_keys(rec)}
     holders: dict[str, list[int]] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         for key, sid in session.execute(
             sa.select(MatchKey.key, MatchKey.sighting_id).where(MatchKey.key.in_(chunk))
         ):
             holders.setdefault(key, []).append(sid)
     ids = {sid for found in holders.values() if len(found) <= cap for sid in found}
     contact_ids: set[int] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         contact_ids.update(
             cid
             for cid in session.scalars(
@@ -118,11 +155,11 @@ def neighbourhood(session: Session, new: list[Rec], cap: int) -> list[Rec]:
             if cid is not None
         )
     known: list[Rec] = []
-    for chunk in _chunks(contact_ids):
+    for chunk in chunks(contact_ids):
         known.extend(
-            rec_of(s)
-            for s in session.scalars(
-                sa.select(SightingRow)
+            rec_of(row)
+            for row in session.execute(
+                sa.select(*REC_COLUMNS)
                 .where(SightingRow.contact_id.in_(chunk))
                 .order_by(SightingRow.id)
             )
