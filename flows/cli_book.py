@@ -18,6 +18,7 @@ from contacts.errors import InputError
 from contacts.events import find_event, parse_date
 from contacts.forget import forget
 from contacts.store import resolve_url, session_scope
+from contacts.survivorship import primary_first
 from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, find_noting, out
 from ingest.redact import redact_person
 from outreach import keepintouch
@@ -91,7 +92,7 @@ def contacts_show(
             data = access.everything_about(session, contact)
             out.print_json(json.dumps(data, ensure_ascii=False, default=str))
             return
-        emails = [e.email for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))]
+        emails = [e.email for e in primary_first(contact.emails)]
         tags = book.tags_of(session, contact.id)
         phones = [p.phone for p in contact.phones]
         log = book.timeline(session, contact.id)
