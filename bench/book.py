@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from contacts import book, export  # noqa: E402
+from contacts.forget import forget  # noqa: E402
 from contacts.match import match_pending  # noqa: E402
-from contacts.privacy import forget  # noqa: E402
 from contacts.store import session_scope  # noqa: E402
 from ingest.pipeline import ingest_file  # noqa: E402
 from outreach.keepintouch import due_reminders, set_cadence  # noqa: E402

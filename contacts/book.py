@@ -29,6 +29,7 @@ from contacts.model import (
     SightingRow,
 )
 from contacts.stoprules import STATUSES, email_key
+from contacts.survivorship import primary_first
 
 # Interactions with the person (not notes about them): these reset a keep-in-touch clock.
 TOUCH_KINDS = ("met", "emailed", "replied")
@@ -146,7 +147,7 @@ def _entries(session: Session, query: sa.Select[Any]) -> list[BookEntry]:
         tags.setdefault(contact_id, []).append(tag)
     entries = []
     for c in contacts:
-        primary = sorted(c.emails, key=lambda e: (not e.is_primary, e.id))
+        primary = primary_first(c.emails)
         events: list[str] = []
         for s in c.sightings:
             if s.event.name not in events:

@@ -14,6 +14,7 @@ from contacts.book import contact_query
 from contacts.export_layouts import layout_csv, safe_cell, vcards
 from contacts.exportid import contact_uid, store_id
 from contacts.model import Contact, ContactTag, Enrollment, Message, SightingRow, utcnow
+from contacts.survivorship import primary_first
 
 
 def _load(session: Session, event: str = "", tag: str = "") -> list[Contact]:
@@ -39,8 +40,8 @@ def contact_status(contact: Contact, now: dt.datetime | None = None) -> str:
 
 def contact_dict(contact: Contact, messages: list[Message] | None = None) -> dict[str, Any]:
     """The JSON form of one contact (see the contract in DESIGN.md)."""
-    emails = sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))
-    phones = sorted(contact.phones, key=lambda p: (not p.is_primary, p.id))
+    emails = primary_first(contact.emails)
+    phones = primary_first(contact.phones)
     sightings = sorted(contact.sightings, key=lambda s: (s.source_file.name, s.record, s.id))
     events: list[str] = []
     for s in sorted(contact.sightings, key=lambda s: s.id):

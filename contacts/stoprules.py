@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from contacts.model import Contact, ContactEmail, Enrollment, Interaction, Message, Suppression
 from contacts.normalize import normalize_email
+from contacts.survivorship import primary_first
 
 # Messages in these states may still go out; stop rules cancel them.
 PENDING_STATES = ("planned", "drafted", "approved", "blocked")
@@ -275,7 +276,7 @@ def mark_bounced(
         contact = session.get_one(Contact, contact_id)
         others = [
             e
-            for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))
+            for e in primary_first(contact.emails)
             if e.email_key != key and not e.bounced and not is_suppressed(session, e.email)
         ]
         if not (use_other_address and others):

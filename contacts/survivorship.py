@@ -2,19 +2,41 @@
 
 Per field: the most frequent value wins, then the most recent, then the most complete;
 a properly cased value beats an ALL-CAPS one. Every email and phone is kept; the primary
-is the one seen most often, then first.
+is the one seen most often, then first. `primary_first` gives them in the order they are
+shown, and `primary_email` the address a contact is written to.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from contacts.model import Contact, ContactEmail, ContactPhone, SightingRow
 from contacts.normalize import fold_accents
+
+_Identifier = TypeVar("_Identifier", ContactEmail, ContactPhone)
+
+
+def primary_first(items: Iterable[_Identifier]) -> list[_Identifier]:
+    """A contact's emails (or phones) in the order they are shown and written to: the
+    primary one first, then the others in the order they were stored (by id).
+
+    Example: ann@old.example (id 3) and ann@new.example (id 5, primary) come out as
+    [ann@new.example, ann@old.example].
+    """
+    return sorted(items, key=lambda i: (not i.is_primary, i.id))
+
+
+def primary_email(contact: Contact) -> ContactEmail:
+    """The address a contact is written to: the first of `primary_first(contact.emails)`.
+
+    Raises:
+        IndexError: the contact has no address (callers check `contact.emails` first).
+    """
+    return primary_first(contact.emails)[0]
 
 
 def _case_score(value: str) -> int:

@@ -13,10 +13,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from contacts import book, privacy
+from contacts import access, book
 from contacts.errors import InputError
 from contacts.events import find_event, parse_date
+from contacts.forget import forget
 from contacts.store import resolve_url, session_scope
+from contacts.survivorship import primary_first
 from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, find_noting, out
 from ingest.redact import redact_person
 from outreach import keepintouch
@@ -81,16 +83,16 @@ def contacts_show(
         except InputError:
             # an access request about an address no contact has: it may still be held in
             # quarantined rows or unmatched sightings (what `forget` would erase)
-            held = privacy.everything_about_address(session, ref) if all_ else None
+            held = access.everything_about_address(session, ref) if all_ else None
             if held is None:
                 raise
             out.print_json(json.dumps(held, ensure_ascii=False, default=str))
             return
         if all_:
-            data = privacy.everything_about(session, contact)
+            data = access.everything_about(session, contact)
             out.print_json(json.dumps(data, ensure_ascii=False, default=str))
             return
-        emails = [e.email for e in sorted(contact.emails, key=lambda e: (not e.is_primary, e.id))]
+        emails = [e.email for e in primary_first(contact.emails)]
         tags = book.tags_of(session, contact.id)
         phones = [p.phone for p in contact.phones]
         log = book.timeline(session, contact.id)
@@ -231,7 +233,7 @@ def contacts_forget(
     drop = cfg.tree.get("schedules", {}).get("drop_folder", {}).get("parameters", {})
     inbox = inbox or _in_project(str(drop.get("inbox", "data/inbox")), cfg.path)
     project = cfg.path.resolve().parent if cfg.path else None
-    result = privacy.forget(db, ref, outbox, project=project)
+    result = forget(db, ref, outbox, project=project)
     redacted, still_mentioned = redact_person(
         inbox, result.addresses, result.phones, result.sources, result.linkedin
     )

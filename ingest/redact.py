@@ -213,7 +213,7 @@ def redact_person(
     sources: Iterable[Path],
     profiles: Iterable[str] = (),
 ) -> tuple[list[tuple[Path, int]], list[Path]]:
-    """After `contacts.privacy.forget`: redact the copies the drop folder keeps for `inbox`
+    """After `contacts.forget.forget`: redact the copies the drop folder keeps for `inbox`
     and list the other ingested `sources` that still mention the person (left unchanged:
     they are the user's own files). Returns (redacted files with rows cut, still mentioned).
     """

@@ -32,11 +32,12 @@ from contacts.model import (
 )
 from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
+from contacts.survivorship import primary_email
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
-from outreach.staging import one_per_mailbox, primary_email, stage_message
+from outreach.staging import one_per_mailbox, stage_message
 from outreach.timing import Window, first_opening
 
 SEQUENCE = KEEP_IN_TOUCH

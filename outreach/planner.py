@@ -24,6 +24,7 @@ from contacts.events import find_event, slugify
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
 from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
+from contacts.survivorship import primary_email
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
 from outreach.render import Renderer
@@ -33,7 +34,6 @@ from outreach.staging import (
     facts_for,
     make_message_id,
     one_per_mailbox,
-    primary_email,
     stage_message,
 )
 

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from contacts.errors import RenderError
-from contacts.model import Contact, ContactEmail, Enrollment, Event, Message
+from contacts.model import Contact, Enrollment, Event, Message
+from contacts.survivorship import primary_email
 from outreach.config import Config
 from outreach.render import Rendered, Renderer
 from outreach.senders import Sender, resolve_sender
@@ -76,11 +77,6 @@ def facts_for(enrollment: Enrollment) -> Facts:
         rating=sighting.rating if sighting else "",
         met_before=met_before(enrollment.contact, enrollment.event),
     )
-
-
-def primary_email(contact: Contact) -> ContactEmail:
-    """The address a contact is written to: the primary one, else the first stored."""
-    return next((e for e in contact.emails if e.is_primary), contact.emails[0])
 
 
 def _primary(contact: Contact) -> tuple[str, str]:
