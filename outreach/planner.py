@@ -241,7 +241,7 @@ def _advance(
         ended = "done" if enrollment.sequence == KEEP_IN_TOUCH else "stopped"
         enrollment.state, enrollment.reason = ended, previous.reason
         return
-    if previous is None and is_suppressed(session, contact.emails[0].email):
+    if previous is None and is_suppressed(session, primary_email(contact).email):
         result.stopped += 1
         return
     allowed = GO_ON_UP_FRONT if all_stages else GO_ON
