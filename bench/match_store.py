@@ -1,0 +1,84 @@
+"""Adding 1,000 sightings to a big store, through the real store: prints the figures.
+
+`bench/match.py --scale` times the matching core with an in-memory stand-in for the
+database's key index. This script goes through what `followup ingest` does on a SQLite
+file: it builds a store of N generated sightings (multi-export event data, `bench/synth.py`)
+by ingesting and matching them in chunks, then ingests 1,000 more sightings (a small
+fair: several export files) and times the ingest and the one `match_pending` call that
+matches them against the store: reading their neighbourhood by key, matching, and writing
+contacts, joins, merges, review pairs and keys.
+
+    python bench/match_store.py                  # a store of 100,000 sightings
+    python bench/match_store.py --store 1000000  # a million (about an hour to build)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench.common import peak_rss_gb  # noqa: E402
+from bench.match import write_exports  # noqa: E402
+from bench.synth import people, sightings  # noqa: E402
+from contacts.match import match_pending  # noqa: E402
+from contacts.model import Contact, SightingRow  # noqa: E402
+from contacts.store import session_scope  # noqa: E402
+from ingest.pipeline import ingest_file  # noqa: E402
+
+
+def ingest_folder(rows: list[dict], folder: Path, label: str, url: str) -> int:
+    """Write rows as export files (one per event and layout) and ingest each; returns files."""
+    folder.mkdir()
+    paths = write_exports(rows, folder)
+    for path in paths:
+        ingest_file(path, f"{label} {path.stem}", region="US", url=url)
+    return len(paths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=int, default=100_000, help="sightings in the store")
+    parser.add_argument("--chunk", type=int, default=100_000, help="sightings per build step")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    found, companies = people(int(args.store / 2.1), args.seed)
+    rows = sightings(found, companies, args.seed + 1)[: args.store + 1000]
+    stored, new = rows[: args.store], rows[args.store :]
+    del found
+    work = Path(tempfile.mkdtemp(prefix="followup-bench-store-"))
+    url = f"sqlite:///{work / 'store.db'}"
+    started = time.perf_counter()
+    for step, start in enumerate(range(0, len(stored), args.chunk)):
+        ingest_folder(stored[start : start + args.chunk], work / f"chunk{step}", f"C{step}", url)
+        match_pending(url)
+        print(f"  store: {min(start + args.chunk, len(stored))} sightings matched, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    with session_scope(url) as session:
+        contacts = session.scalar(
+            sa.select(sa.func.count()).select_from(Contact).where(Contact.merged_into.is_(None))
+        )
+        count = session.scalar(sa.select(sa.func.count()).select_from(SightingRow))
+    built = time.perf_counter() - started
+    print(f"store built: {count} sightings, {contacts} contacts, {built:.0f} s "
+          f"(ingest + match, chunks of {args.chunk})")  # fmt: skip
+    started = time.perf_counter()
+    files = ingest_folder(new, work / "new", "New fair", url)
+    ingested = time.perf_counter() - started
+    started = time.perf_counter()
+    result = match_pending(url)
+    matched = time.perf_counter() - started
+    print(f"adding {len(new)} sightings ({files} files) to the store of {count}: ingest "
+          f"{ingested:.2f} s, match {matched:.2f} s; {result.new_contacts} new contacts, "
+          f"{result.matched} joined, {result.review} review pairs")  # fmt: skip
+    print(f"peak RSS {peak_rss_gb():.2f} GB (the build's); store {work / 'store.db'}")
+
+
+if __name__ == "__main__":
+    main()
