@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.events import slugify
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
@@ -130,7 +130,11 @@ def move_unique(path: Path, folder: Path) -> Path:
 
 
 def error_note(rel: str, reason: str) -> str:
-    """The text of `<file>.error.txt`: what was wrong, how to fix it, how to retry."""
+    """The text of `<file>.error.txt`: what was wrong, how to fix it, how to retry.
+
+    Names and reason are `printable`: a file name with a line break stays on its line.
+    """
+    rel, reason = printable(rel), printable(reason)
     folder = rel.split("/", 1)[0] if "/" in rel else "<event-slug>"
     return (
         f"followup could not ingest {rel}\n\n"
@@ -244,7 +248,9 @@ def process_file(
         outcome.moved_to = str(fail_file(path, rel, failed_dir / (slug or UNSORTED), str(exc)))
         return outcome
     except Exception as exc:  # noqa: BLE001  (an unexpected fault must not lose the file)
-        outcome.error = f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
+        outcome.error = printable(
+            f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
+        )
         return outcome
     outcome.sequence = meta.sequence
     clear_failures(path, failed_dirs)  # before the move: it compares the bytes

@@ -311,6 +311,22 @@ def test_a_loose_file_moved_into_its_event_folder_leaves_no_note_behind(
     assert listing(unsorted) == {}
 
 
+def test_a_file_named_with_control_characters_gets_its_note_in_the_safe_form(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path)
+    name, shown = "b\nerror: forged\x1b[31m.jpg", "b\\nerror: forged\\x1b[31m.jpg"
+    (inbox / "spring-fair" / name).write_bytes(BINARY)
+    result = run_pass(inbox, db_url, settle=0)
+    assert [(f.file, f.error) for f in result.files] == [
+        (f"spring-fair/{name}", unreadable(shown))  # the file's own name, then the message
+    ]
+    assert listing(tmp_path / "data" / "failed" / "spring-fair") == {
+        name: repr(BINARY),
+        f"{name}.error.txt": expected_note(f"spring-fair/{shown}", unreadable(shown)),
+    }
+
+
 def test_a_pass_skips_while_another_holds_the_lock(tmp_path: Path, db_url: str) -> None:
     inbox = make_inbox(tmp_path, "Connections.csv")
     with named_lock(LOCK_NAME, db_url) as mine:
