@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.events import slugify
 from contacts.merge import survivor_of
 from contacts.model import (
@@ -260,7 +260,7 @@ def timelines(session: Session, contact_ids: list[int]) -> dict[int, list[Timeli
     ):
         assert s.contact_id is not None
         at = dt.datetime.combine(s.event.date, dt.time()) if s.event.date else s.created_at
-        where = f"{s.source_file.name} record {s.record}"
+        where = f"{printable(s.source_file.name)} record {s.record}"
         found[s.contact_id].append(TimelineEntry(at, "met", f"met at {s.event.name} ({where})"))
     logged = session.scalars(
         sa.select(Interaction)

@@ -19,7 +19,16 @@ from contacts.events import find_event, parse_date
 from contacts.forget import forget
 from contacts.store import resolve_url, session_scope
 from contacts.survivorship import primary_first
-from flows.cliapp import ConfigOption, DbOption, app, contacts_app, err, find_noting, out
+from flows.cliapp import (
+    ConfigOption,
+    DbOption,
+    app,
+    contacts_app,
+    err,
+    find_noting,
+    out,
+    say,
+)
 from ingest.redact import redact_person
 from outreach import keepintouch
 from outreach.config import load_config
@@ -244,11 +253,9 @@ def contacts_forget(
         f"suppressed (hashed) {result.suppressions} addresses",
     )
     for path, count in redacted:
-        out.print(f"redacted {path} ({count} removed)")
+        say(f"redacted {path} ({count} removed)")
     for path in still_mentioned:
-        out.print(
-            f"still mentions them (ingested from outside the drop folder, not changed): {path}"
-        )
+        say(f"still mentions them (ingested from outside the drop folder, not changed): {path}")
 
 
 @app.command("today")

@@ -12,9 +12,10 @@ from typing import Annotated
 import typer
 
 from contacts.checks import check_event_name, check_region, check_timezone
+from contacts.errors import printable
 from contacts.events import list_events, parse_date, register_event
 from contacts.store import engine_for, session_scope
-from flows.cliapp import ConfigOption, DbOption, app, err, out, say_error
+from flows.cliapp import ConfigOption, DbOption, app, err, out, say, say_error
 from outreach.config import load_config
 from outreach.sequences import get_sequence
 
@@ -68,14 +69,12 @@ def _print_pass(run) -> bool:  # type: ignore[no-untyped-def]
     # One plain line per file (no table): long paths stay whole and greppable.
     for f in run.result.files:
         moved = "/".join(Path(f.moved_to).parts[-3:]) if f.moved_to else "left in the inbox"
-        out.print(
-            f"{f.file}: {f.status}, {f.records} records, {f.quarantined} quarantined -> {moved}"
-        )
+        say(f"{f.file}: {f.status}, {f.records} records, {f.quarantined} quarantined -> {moved}")
     if not run.result.files:
         out.print("no new files")
     for f in run.result.files:
         if f.error and f.status == "waiting":  # normal: the next pass takes it
-            err.print(f"note: {f.file}: {f.error}")
+            err.print(printable(f"note: {f.file}: {f.error}"))
         elif f.error and f.status in ("failed", "retry"):
             say_error(f"{f.file}: {f.error}" if f.status != "failed" else f.error)
     for reason in run.failures:

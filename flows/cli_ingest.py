@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from contacts.checks import check_event_name, check_region
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.events import parse_date
 from contacts.flags import explain_flag
 from contacts.match import match_pending
-from flows.cliapp import ConfigOption, DbOption, app, out, say_error
+from flows.cliapp import ConfigOption, DbOption, app, out, say, say_error
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.profiles import MAP_FIELDS, check_map_field, header_key
 from outreach.config import load_config
@@ -54,7 +54,9 @@ def _ingest_table(results: list[IngestResult]) -> Table:
             column, justify="right" if column in ("read", "accepted", "quarantined") else "left"
         )
     for r in results:
-        table.add_row(r.file, r.format, r.status, str(r.read), str(r.accepted), str(r.quarantined))
+        table.add_row(
+            printable(r.file), r.format, r.status, str(r.read), str(r.accepted), str(r.quarantined)
+        )
     return table
 
 
@@ -69,7 +71,7 @@ def _print_flags(results: list[IngestResult]) -> None:
         for record, flag in r.flags
     ]
     for line in lines[:FLAG_LINES]:
-        out.print(line)
+        say(line)
     if len(lines) > FLAG_LINES:
         out.print(
             f"… and {len(lines) - FLAG_LINES} more; see followup export contacts --format json"
@@ -80,13 +82,13 @@ def _print_problems(results: list[IngestResult]) -> None:
     for r in results:
         if r.status == "duplicate":
             note = r.note or "already ingested (same content)"
-            out.print(f"{r.file}: {note}; nothing to do")
+            say(f"{r.file}: {note}; nothing to do")
         elif r.note:  # how the file was read, e.g. which sheets of a workbook
-            out.print(f"{r.file}: {r.note}")
+            say(f"{r.file}: {r.note}")
         if r.scans:
-            out.print(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
+            say(f"{r.file}: {r.scans} repeated scans folded into their badge's sighting")
         if r.repeated:
-            out.print(
+            say(
                 f"{r.file}: {r.repeated} rows were already imported from an earlier file of "
                 "this event (the same cells); not stored again"
             )
@@ -94,7 +96,7 @@ def _print_problems(results: list[IngestResult]) -> None:
             if r.status == "failed":
                 say_error(reason)
             else:
-                out.print(f"{r.file}: record {record} quarantined: {reason}")
+                say(f"{r.file}: record {record} quarantined: {reason}")
     _print_flags(results)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.model import MAX_ID, Contact, MatchDecision
 from contacts.review import ACTIONS, decide, open_reviews, why
 from contacts.store import session_scope
@@ -31,7 +31,10 @@ def _side_by_side(decision: MatchDecision, a: Contact, b: Contact) -> Table:
         ("emails", lambda c: ", ".join(e.email for e in c.emails)),
         ("phones", lambda c: ", ".join(p.phone for p in c.phones)),
         ("linkedin", lambda c: c.linkedin),
-        ("sources", lambda c: ", ".join(f"{s.source_file.name}#{s.record}" for s in c.sightings)),
+        (
+            "sources",
+            lambda c: ", ".join(f"{printable(s.source_file.name)}#{s.record}" for s in c.sightings),
+        ),
     ):
         table.add_row(label, get(a), get(b))
     conflicts = decision.evidence.get("conflicts") or []

@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from contacts.errors import ConfigError, InputError, RenderError, SendError, not_utf8
+from contacts.errors import (
+    ConfigError,
+    InputError,
+    RenderError,
+    SendError,
+    not_utf8,
+    printable,
+)
 from contacts.model import MAX_ID
 from contacts.store import session_scope
 from flows.cliapp import ConfigOption, DbOption, err, out, outbox_app, say_error
@@ -130,7 +137,8 @@ def outbox_show(
         for name in m.attachments or []:
             # What is still to go out names an attachment that has gone since planning.
             gone = attachment_problem(name) if m.state not in ("sent", "cancelled") else ""
-            lines.append(f"Attachment: {Path(name).name}" + (f" (MISSING: {gone})" if gone else ""))
+            missing = f" (MISSING: {gone})" if gone else ""
+            lines.append(printable(f"Attachment: {Path(name).name}{missing}"))
         lines += ["", m.body_text]
     out.print("\n".join(lines))
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from contacts.addresslist import AddressList, read_address_list
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.stoprules import set_status, suppress_list
 from contacts.store import session_scope
 from flows.cliapp import DbOption, app, contacts_app, err, find_noting, out
@@ -42,7 +42,7 @@ def suppress_command(
     out.print(f"suppressed {added} new, {len(addresses) - added} already on the list")
     # The good rows are on the list; each bad one is named, and the exit code says so.
     for line in listed.skipped:
-        err.print(line)
+        err.print(printable(line))
     if listed.skipped:
         count = len(listed.skipped)
         raise InputError(

@@ -9,7 +9,7 @@ import typer
 
 from contacts.quarantine import quarantine_csv, quarantined
 from contacts.store import session_scope
-from flows.cliapp import DbOption, app, out, write_output
+from flows.cliapp import DbOption, app, out, say, write_output
 
 quarantine_app = typer.Typer(
     help="Records that could not become contacts, with the reason.", no_args_is_help=True
@@ -30,7 +30,7 @@ def list_quarantine(event: EventFilter = "", file: FileFilter = "", db: DbOption
         return
     for row in rows:
         excerpt = "; ".join(f"{k}={v}" for k, v in list(row["raw"].items())[:4])
-        out.print(f"{row['file']} record {row['record']}: {row['reason']} [{excerpt[:120]}]")
+        say(f"{row['file']} record {row['record']}: {row['reason']} [{excerpt[:120]}]")
     noun = "record" if len(rows) == 1 else "records"
     out.print(
         f"{len(rows)} quarantined {noun}; export them with `followup quarantine export -o FILE`"

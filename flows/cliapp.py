@@ -17,7 +17,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from contacts.book import find_contact
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.model import Contact
 
 app = typer.Typer(
@@ -57,9 +57,16 @@ def find_noting(session: Session, ref: str) -> Contact:
     return contact
 
 
+def say(line: str) -> None:
+    """One line on stdout that holds file names or other text from the user's files: their
+    control characters are escaped (`printable`), so a name cannot forge or colour a line."""
+    out.print(printable(line))
+
+
 def say_error(message: str) -> None:
-    """One 'error: ...' line on stderr, printed as it is (the consoles take no markup)."""
-    err.print(f"error: {message}")
+    """One 'error: ...' line on stderr, control characters escaped as for `say` (the
+    consoles take no markup)."""
+    err.print(f"error: {printable(message)}")
 
 
 def check_output(path: Path, example: str = "output.txt") -> None:
@@ -94,7 +101,7 @@ def write_output(path: Path, text: str, example: str = "output.txt") -> None:
             handle.write(text)
     except OSError as exc:
         raise InputError(_output_problem(path, exc, example)) from None
-    err.print(f"wrote {path}")
+    err.print(f"wrote {printable(path)}")
 
 
 def _output_problem(path: Path, exc: OSError, example: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from contacts.errors import printable
 from contacts.locks import named_lock
 from flows.post_event import default_region, io_task, match_task, plan_task
 from flows.summary import FileRow, RunSummary, publish
@@ -86,7 +87,7 @@ def drop_folder(
             region = default_region(config_path)
             for rel in scan_task(inbox):
                 outcome = file_task(inbox, rel, db, settle_seconds, max_wait_seconds, region)
-                logger.info("%s: %s %s", outcome.file, outcome.status, outcome.error)
+                logger.info("%s: %s %s", printable(outcome.file), outcome.status, outcome.error)
                 run.result.files.append(outcome)
             run.result.match = match_task(db)
         else:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from contacts.errors import printable
 from contacts.match import MatchResult
 from outreach.planner import PlanResult
 
@@ -60,10 +61,11 @@ class RunSummary:
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", "| what | count |", "|---|---:|"]
         lines += [f"| {name} | {value} |" for name, value in self.totals().items()]
+        # a failure or note may name a file from the user's disk: one line each, always
         if self.notes:
-            lines += [""] + [f"- {note}" for note in self.notes]
+            lines += [""] + [f"- {printable(note)}" for note in self.notes]
         if self.failures:
-            lines += ["", "## Failures", ""] + [f"- {reason}" for reason in self.failures]
+            lines += ["", "## Failures", ""] + [f"- {printable(why)}" for why in self.failures]
         return "\n".join(lines) + "\n"
 
 
@@ -75,13 +77,13 @@ def publish(summary: RunSummary, key: str) -> None:
             key=f"{key}-files",
             table=[
                 {
-                    "file": f.file,
+                    "file": printable(f.file),
                     "event": f.event,
                     "status": f.status,
                     "records": f.records,
                     "accepted": f.accepted,
                     "quarantined": f.quarantined,
-                    "note": f.note,
+                    "note": printable(f.note),
                 }
                 for f in summary.files
             ],

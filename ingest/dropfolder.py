@@ -8,13 +8,16 @@ unchanged for it; the next pass does it again (a committed file is then a duplic
 
 from __future__ import annotations
 
+import filecmp
 import os
+import re
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contacts.errors import InputError
+from contacts.errors import InputError, printable
 from contacts.events import slugify
 from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
@@ -24,6 +27,7 @@ from ingest.registered import with_registration
 
 LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
 ERROR_SUFFIX = ".error.txt"
+UNSORTED = "_unsorted"  # failed/ folder of files put loose in the inbox
 
 
 @dataclass
@@ -126,7 +130,11 @@ def move_unique(path: Path, folder: Path) -> Path:
 
 
 def error_note(rel: str, reason: str) -> str:
-    """The text of `<file>.error.txt`: what was wrong, how to fix it, how to retry."""
+    """The text of `<file>.error.txt`: what was wrong, how to fix it, how to retry.
+
+    Names and reason are `printable`: a file name with a line break stays on its line.
+    """
+    rel, reason = printable(rel), printable(reason)
     folder = rel.split("/", 1)[0] if "/" in rel else "<event-slug>"
     return (
         f"followup could not ingest {rel}\n\n"
@@ -141,10 +149,45 @@ def error_note(rel: str, reason: str) -> str:
 
 
 def fail_file(path: Path, rel: str, failed_dir: Path, reason: str) -> Path:
-    """Move a file that cannot be ingested to failed/ with its `.error.txt` beside it."""
+    """Move a file that cannot be ingested to failed/ with its `.error.txt` beside it.
+
+    Call `clear_failures` first: a failed copy with the same bytes is then gone, so the
+    newest reason replaces the old one instead of piling up `scans-2.csv`, `scans-3.csv`.
+    """
     target = move_unique(path, failed_dir)
     Path(f"{target}{ERROR_SUFFIX}").write_text(error_note(rel, reason), encoding="utf-8")
     return target
+
+
+def clear_failures(path: Path, folders: Iterable[Path]) -> None:
+    """Tidy the failed/ folders `path` may have come back from, before it moves on.
+
+    A note whose file has gone (moved back into the inbox to retry, or deleted) is
+    removed, and so is a failed copy with the same bytes as `path` (copied back rather
+    than moved), with its note: whatever happens to `path` now, its old explanation is
+    stale. A different file of the same name stays, with its own note. Each note thus
+    always describes the file beside it.
+
+    Example: failed/fair/scans.csv.error.txt without failed/fair/scans.csv is removed
+    when fair/scans.csv is read again; if it fails again, it is failed/fair/scans.csv
+    with the new reason, not scans-2.csv beside the old note.
+    """
+    pattern = re.compile(rf"{re.escape(path.stem)}(-\d+)?{re.escape(path.suffix)}")
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for note in sorted(folder.glob(f"*{ERROR_SUFFIX}")):
+            failed = note.with_name(note.name.removesuffix(ERROR_SUFFIX))
+            if not pattern.fullmatch(failed.name):
+                continue
+            try:
+                if not failed.exists():
+                    note.unlink()
+                elif filecmp.cmp(failed, path, shallow=False):
+                    failed.unlink()
+                    note.unlink()
+            except OSError:  # tidying is never a reason to fail the file itself
+                continue
 
 
 def process_file(
@@ -165,6 +208,9 @@ def process_file(
     processed_dir, failed_dir = outbound_dirs(root)
     slug = slugify(rel.split("/", 1)[0]) if "/" in rel else ""
     outcome = FileOutcome(file=rel, event=slug, status="retry")
+    # where a file of this name failed before: its event's folder, or loose in the inbox
+    failed_dirs = [failed_dir / slug] if slug else []
+    failed_dirs.append(failed_dir / UNSORTED)
     if not path.exists():  # another pass moved it between its scan and ours
         outcome.status, outcome.error = "duplicate", "already handled by another pass"
         return outcome
@@ -198,22 +244,17 @@ def process_file(
         )
     except InputError as exc:
         outcome.status, outcome.error = "failed", str(exc)
-        outcome.moved_to = str(fail_file(path, rel, failed_dir / (slug or "_unsorted"), str(exc)))
+        clear_failures(path, failed_dirs)
+        outcome.moved_to = str(fail_file(path, rel, failed_dir / (slug or UNSORTED), str(exc)))
         return outcome
     except Exception as exc:  # noqa: BLE001  (an unexpected fault must not lose the file)
-        outcome.error = f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
+        outcome.error = printable(
+            f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
+        )
         return outcome
     outcome.sequence = meta.sequence
-    _clear_old_note(failed_dir / slug / path.name)
+    clear_failures(path, failed_dirs)  # before the move: it compares the bytes
     return _done(outcome, result, path, processed_dir / slug)
-
-
-def _clear_old_note(failed: Path) -> None:
-    """A file moved back from failed/ and now read: its old error note goes (the failed copy
-    itself is gone, it is the file just read)."""
-    note = Path(f"{failed}{ERROR_SUFFIX}")
-    if note.exists() and not failed.exists():
-        note.unlink()
 
 
 def _done(outcome: FileOutcome, result: IngestResult, path: Path, folder: Path) -> FileOutcome:

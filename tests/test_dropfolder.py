@@ -49,11 +49,45 @@ def statuses(result: PassResult) -> list[tuple[str, str, int]]:
     return [(f.file, f.status, f.records) for f in result.files]
 
 
+def unreadable(name: str) -> str:
+    """The reason given for a binary file (BINARY), e.g. a photo of a badge."""
+    return (
+        f"{name}: unknown format (binary content). followup reads vCard (.vcf), CSV and "
+        "XLSX exports; export the contacts in one of those formats"
+    )
+
+
+def expected_note(rel: str, reason: str) -> str:
+    """The whole `.error.txt` for a file of the inbox's spring-fair/ folder."""
+    return (
+        f"followup could not ingest {rel}\n\n"
+        f"What was wrong:\n  {reason}\n\n"
+        "How to fix it:\n"
+        "  Fix the problem above (export the file again, or correct event.toml), then move\n"
+        "  the file back into the inbox folder spring-fair/; the next pass picks it up.\n"
+        "  Only vCard (.vcf), CSV and XLSX exports can be read. To map columns followup\n"
+        "  does not know, add them to spring-fair/event.toml, e.g.\n"
+        '  map = { "E-Mail Adresse" = "email" }\n'
+    )
+
+
+def listing(folder: Path) -> dict[str, str]:
+    """Each file of a failed/ folder with its text (the bytes' repr for a non-UTF-8 file)."""
+    found = {}
+    for p in sorted(folder.iterdir()):
+        data = p.read_bytes()
+        found[p.name] = data.decode() if data.isascii() else repr(data)
+    return found
+
+
+BINARY = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"  # not an export: fails
+
+
 def test_a_pass_ingests_moves_and_fails_a_corrupt_file_without_blocking_the_rest(
     tmp_path: Path, db_url: str
 ) -> None:
     inbox = make_inbox(tmp_path, "fair-scans.csv", "business-cards.vcf")
-    (inbox / "spring-fair" / "badge.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
+    (inbox / "spring-fair" / "badge.jpg").write_bytes(BINARY)
     (inbox / "loose.csv").write_text(HEADER + rows(2))
     assert scan_inbox(inbox) == [
         "loose.csv",
@@ -77,21 +111,8 @@ def test_a_pass_ingests_moves_and_fails_a_corrupt_file_without_blocking_the_rest
         "fair-scans.csv",
     ]
     assert sorted(p.name for p in (inbox / "spring-fair").iterdir()) == ["event.toml"]
-    reason = (
-        "badge.jpg: unknown format (binary content). followup reads vCard (.vcf), CSV and "
-        "XLSX exports; export the contacts in one of those formats"
-    )
     note = data / "failed" / "spring-fair" / "badge.jpg.error.txt"
-    assert note.read_text() == (
-        "followup could not ingest spring-fair/badge.jpg\n\n"
-        f"What was wrong:\n  {reason}\n\n"
-        "How to fix it:\n"
-        "  Fix the problem above (export the file again, or correct event.toml), then move\n"
-        "  the file back into the inbox folder spring-fair/; the next pass picks it up.\n"
-        "  Only vCard (.vcf), CSV and XLSX exports can be read. To map columns followup\n"
-        "  does not know, add them to spring-fair/event.toml, e.g.\n"
-        '  map = { "E-Mail Adresse" = "email" }\n'
-    )
+    assert note.read_text() == expected_note("spring-fair/badge.jpg", unreadable("badge.jpg"))
     assert (data / "failed" / "spring-fair" / "badge.jpg").exists()
     loose = data / "failed" / "_unsorted" / "loose.csv.error.txt"
     assert "loose.csv: files must be in an event folder; move it to" in loose.read_text()
@@ -198,6 +219,112 @@ def test_a_file_moved_back_after_the_fix_loses_its_old_error_note(
     result = run_pass(inbox, db_url, settle=0)
     assert statuses(result) == [("spring-fair/Connections.csv", "ingested", 12)]
     assert list(failed.iterdir()) == []
+
+
+def test_a_file_that_fails_again_after_moving_back_has_only_the_new_reason(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path)
+    dropped, failed = (
+        inbox / "spring-fair" / "bad.csv",
+        tmp_path / "data" / "failed" / "spring-fair",
+    )
+    dropped.write_bytes(BINARY)
+    assert statuses(run_pass(inbox, db_url, settle=0)) == [("spring-fair/bad.csv", "failed", 0)]
+    shutil.move(failed / "bad.csv", dropped)
+    dropped.write_text("First Name,Last Name,Email\n")  # fixed, but now without records
+    again = run_pass(inbox, db_url, settle=0)
+    no_records = f"{dropped}: no records found in this csv file; is it the right export?"
+    assert [(f.status, f.error, f.moved_to) for f in again.files] == [
+        ("failed", no_records, str(failed / "bad.csv"))
+    ]
+    assert listing(failed) == {
+        "bad.csv": "First Name,Last Name,Email\n",
+        "bad.csv.error.txt": expected_note("spring-fair/bad.csv", no_records),
+    }
+    shutil.move(failed / "bad.csv", dropped)
+    dropped.write_text(HEADER + rows(2))
+    assert statuses(run_pass(inbox, db_url, settle=0)) == [("spring-fair/bad.csv", "ingested", 2)]
+    assert listing(failed) == {}
+
+
+def test_a_copy_put_back_replaces_its_failed_twin_and_both_go_once_it_is_read(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path, event_toml=False)
+    folder, failed = inbox / "spring-fair", tmp_path / "data" / "failed" / "spring-fair"
+    (folder / "event.toml").write_text('date = "12/03/2026"\n')
+    shutil.copy(SAMPLES / "Connections.csv", folder / "Connections.csv")
+    run_pass(inbox, db_url, settle=0)
+    shutil.copy(failed / "Connections.csv", folder / "Connections.csv")  # copied, not moved
+    (folder / "event.toml").write_text('date = "2026/03/12"\n')  # still wrong
+    again = run_pass(inbox, db_url, settle=0)
+    reason = f"{folder / 'event.toml'} date: '2026/03/12' is not a date; write it as YYYY-MM-DD"
+    assert [(f.status, f.moved_to) for f in again.files] == [
+        ("failed", str(failed / "Connections.csv"))
+    ]
+    assert sorted(listing(failed)) == ["Connections.csv", "Connections.csv.error.txt"]
+    assert listing(failed)["Connections.csv.error.txt"] == expected_note(
+        "spring-fair/Connections.csv", reason
+    )
+    shutil.copy(failed / "Connections.csv", folder / "Connections.csv")
+    (folder / "event.toml").write_text('date = "2026-03-12"\n')
+    read = run_pass(inbox, db_url, settle=0)
+    assert statuses(read) == [("spring-fair/Connections.csv", "ingested", 12)]
+    assert listing(failed) == {}
+
+
+def test_a_different_file_of_the_same_name_keeps_its_own_note(tmp_path: Path, db_url: str) -> None:
+    inbox = make_inbox(tmp_path)
+    dropped, failed = (
+        inbox / "spring-fair" / "bad.csv",
+        tmp_path / "data" / "failed" / "spring-fair",
+    )
+    dropped.write_bytes(BINARY)
+    run_pass(inbox, db_url, settle=0)
+    dropped.write_text("First Name,Last Name,Email\n")  # a new export; the old one stays
+    second = run_pass(inbox, db_url, settle=0)
+    assert [f.moved_to for f in second.files] == [str(failed / "bad-2.csv")]
+    no_records = f"{dropped}: no records found in this csv file; is it the right export?"
+    expected = {
+        "bad-2.csv": "First Name,Last Name,Email\n",
+        "bad-2.csv.error.txt": expected_note("spring-fair/bad.csv", no_records),
+        "bad.csv": repr(BINARY),
+        "bad.csv.error.txt": expected_note("spring-fair/bad.csv", unreadable("bad.csv")),
+    }
+    assert listing(failed) == expected
+    dropped.write_text(HEADER + rows(1))
+    assert statuses(run_pass(inbox, db_url, settle=0)) == [("spring-fair/bad.csv", "ingested", 1)]
+    assert listing(failed) == expected  # never read: they stay until moved back or deleted
+
+
+def test_a_loose_file_moved_into_its_event_folder_leaves_no_note_behind(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path)
+    (inbox / "loose.csv").write_text(HEADER + rows(2))
+    unsorted = tmp_path / "data" / "failed" / "_unsorted"
+    assert statuses(run_pass(inbox, db_url, settle=0)) == [("loose.csv", "failed", 0)]
+    assert sorted(listing(unsorted)) == ["loose.csv", "loose.csv.error.txt"]
+    shutil.move(unsorted / "loose.csv", inbox / "spring-fair" / "loose.csv")
+    assert statuses(run_pass(inbox, db_url, settle=0)) == [("spring-fair/loose.csv", "ingested", 2)]
+    assert listing(unsorted) == {}
+
+
+def test_a_file_named_with_control_characters_gets_its_note_in_the_safe_form(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = make_inbox(tmp_path)
+    name, shown = "b\nerror: forged\x1b[31m.jpg", "b\\nerror: forged\\x1b[31m.jpg"
+    (inbox / "spring-fair" / name).write_bytes(BINARY)
+    result = run_pass(inbox, db_url, settle=0)
+    assert [(f.file, f.error) for f in result.files] == [
+        (f"spring-fair/{name}", unreadable(shown))  # the file's own name, then the message
+    ]
+    assert listing(tmp_path / "data" / "failed" / "spring-fair") == {
+        name: repr(BINARY),
+        f"{name}.error.txt": expected_note(f"spring-fair/{shown}", unreadable(shown)),
+    }
 
 
 def test_a_pass_skips_while_another_holds_the_lock(tmp_path: Path, db_url: str) -> None:

@@ -97,6 +97,21 @@ def test_watch_once_runs_one_pass_and_reports_the_failed_file(project: Path, cli
     )
 
 
+def test_watch_prints_a_file_name_with_control_characters_escaped(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = project / "data" / "inbox" / "spring-fair"
+    folder.mkdir(parents=True)
+    (folder / "b\r\x1b[2K.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
+    result = cli("watch", "--once", "--settle", "0")
+    assert (result.code, result.out, result.err) == (
+        1,
+        "spring-fair/b\\r\\x1b[2K.jpg: failed, 0 records, 0 quarantined -> "
+        "failed/spring-fair/b\\r\\x1b[2K.jpg\n"
+        "contacts: 0 new, 0 matched; drafts: 0\n",
+        "error: b\\r\\x1b[2K.jpg: unknown format (binary content). followup reads vCard "
+        "(.vcf), CSV and XLSX exports; export the contacts in one of those formats\n",
+    )
+
+
 def test_watch_without_an_inbox_says_how_to_fix_it(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("watch", "--once", "--inbox", "nowhere")
     assert (result.code, result.out) == (2, "")
