@@ -107,12 +107,24 @@ def engine_for(url: str | None = None) -> Engine:
 def ensure_schema(engine: Engine) -> int:
     """Create the schema on first use, or migrate it up to `SCHEMA_VERSION`.
 
-    Returns the schema version the database is at afterwards. Runs in one transaction and
-    takes a lock on PostgreSQL so that two processes starting together do not race.
+    Returns the schema version the database is at afterwards. A store that is up to date
+    is only read, so a start never waits for another process's long ingest. Otherwise the
+    work runs in one transaction that takes a lock first (the write lock on SQLite, an
+    advisory lock on PostgreSQL): of two processes starting together the second waits,
+    then finds the schema and the store id the first made, instead of failing with
+    'table meta already exists' or a duplicate store id.
     """
+    with engine.connect() as conn:
+        if _up_to_date(conn):
+            return SCHEMA_VERSION
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(461077)"))
+        elif conn.dialect.name == "sqlite":
+            # pysqlite begins a transaction only before a write (and then a deferred one),
+            # so the checks below would read outside it; CREATE TABLE would even commit
+            # on its own. BEGIN IMMEDIATE makes the whole block one locked transaction.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         inspector = sa.inspect(conn)
         if not inspector.has_table("meta"):
             Base.metadata.create_all(conn)
@@ -141,6 +153,14 @@ def ensure_schema(engine: Engine) -> int:
 
 
 STORE_ID = "store_id"
+
+
+def _up_to_date(conn: sa.Connection) -> bool:
+    """Whether the store has every table, this schema version and its store id."""
+    if not set(Base.metadata.tables) <= set(sa.inspect(conn).get_table_names()):
+        return False
+    meta = {key: value for key, value in conn.execute(sa.select(Meta.key, Meta.value))}
+    return meta.get("schema_version") == str(SCHEMA_VERSION) and STORE_ID in meta
 
 
 def _ensure_store_id(conn: sa.Connection) -> None:

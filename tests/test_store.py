@@ -1,12 +1,15 @@
+import multiprocessing
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from contacts import store
 from contacts.errors import StoreError
+from contacts.exportid import store_id
 from contacts.model import SCHEMA_VERSION, Meta
 
 
@@ -100,3 +103,62 @@ def test_a_sqlite_path_that_cannot_be_a_database_is_one_clear_error(tmp_path: Pa
         "you can write to."
     )
     assert (tmp_path / "notes.txt").read_text() == "not a database\n"
+
+
+def _start_and_read_store_id(url: str, barrier: Any, results: Any) -> None:
+    """A process's first start of the store, at the same moment as another's."""
+    barrier.wait()
+    try:
+        with store.session_scope(url) as session:
+            results.put(store_id(session))
+    except StoreError as exc:
+        results.put(f"error: {exc}")
+
+
+def _start_two_processes_at_once(url: str) -> list[str]:
+    """The store id each of two processes read after starting the store together."""
+    spawn = multiprocessing.get_context("spawn")  # fresh interpreters, as two commands are
+    barrier, results = spawn.Barrier(2), spawn.Queue()
+    processes = [
+        spawn.Process(target=_start_and_read_store_id, args=(url, barrier, results))
+        for _ in range(2)
+    ]
+    for process in processes:
+        process.start()
+    found = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0, 0]
+    return found
+
+
+def _store_ids(url: str) -> list[str]:
+    with store.engine_for(url).connect() as conn:
+        return list(conn.scalars(sa.select(Meta.value).where(Meta.key == store.STORE_ID)))
+
+
+# One start of two processes hits the race about every other time; three rounds catch it.
+ROUNDS = 3
+
+
+def test_two_processes_giving_an_existing_store_its_id_agree_on_one(db_url: str) -> None:
+    for _ in range(ROUNDS):
+        engine = store.engine_for(db_url)
+        with engine.begin() as conn:  # a store made before store ids existed
+            conn.execute(sa.delete(Meta).where(Meta.key == store.STORE_ID))
+        store.dispose(db_url)
+        found = _start_two_processes_at_once(db_url)
+        ids = _store_ids(db_url)
+        assert len(ids) == 1
+        assert found == [ids[0], ids[0]]
+
+
+def test_two_processes_creating_a_new_sqlite_store_at_once_both_open_it(tmp_path: Path) -> None:
+    for round_ in range(ROUNDS):
+        url = f"sqlite:///{tmp_path / f'new-{round_}.db'}"
+        found = _start_two_processes_at_once(url)
+        ids = _store_ids(url)
+        assert len(ids) == 1
+        assert found == [ids[0], ids[0]]
+        assert store.schema_version(url) == SCHEMA_VERSION
+        store.dispose(url)
