@@ -105,6 +105,31 @@ def test_a_sqlite_path_that_cannot_be_a_database_is_one_clear_error(tmp_path: Pa
     assert (tmp_path / "notes.txt").read_text() == "not a database\n"
 
 
+def test_must_exist_refuses_a_missing_sqlite_file_and_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.engine_for(f"sqlite:///{tmp_path / 'sub' / 'typo.db'}", must_exist=True)
+    assert str(caught.value) == (
+        f"no contact store at {tmp_path}/sub/typo.db: run `followup ingest FILE` or "
+        "`followup run FOLDER` first, or point --db / FOLLOWUP_DB at your store"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_must_exist_opens_a_store_that_is_there(db_url: str) -> None:
+    store.engine_for(db_url)
+    store.dispose(db_url)
+    with store.session_scope(db_url, must_exist=True) as session:
+        version = session.scalar(sa.select(Meta.value).where(Meta.key == "schema_version"))
+    assert version == str(SCHEMA_VERSION)
+
+
+def test_must_exist_leaves_a_server_database_to_the_server(db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("about a database on a server; SQLite files are tested above")
+    store.engine_for(db_url, must_exist=True)  # the database is there, its schema is not yet
+    assert store.schema_version(db_url) == SCHEMA_VERSION
+
+
 def _start_and_read_store_id(url: str, barrier: Any, results: Any) -> None:
     """A process's first start of the store, at the same moment as another's."""
     barrier.wait()
