@@ -33,12 +33,17 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("FOLLOWUP_DB") or DEFAULT_DB
 
 
+def _sqlite_file(url: sa.URL) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database."""
+    database = url.database
+    return Path(database) if database and database != ":memory:" else None
+
+
 def _prepare_sqlite_file(url: sa.URL) -> None:
     """Create the SQLite file's folder, and the file itself readable by its owner only."""
-    database = url.database
-    if not database or database == ":memory:":
+    path = _sqlite_file(url)
+    if path is None:
         return
-    path = Path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -55,8 +60,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def engine_for(url: str | None = None) -> Engine:
-    """The (cached) engine for a URL, with the schema created or migrated."""
+def engine_for(url: str | None = None, *, must_exist: bool = False) -> Engine:
+    """The (cached) engine for a URL, with the schema created or migrated.
+
+    With `must_exist` a SQLite file that is not there is refused instead of created, for
+    commands that read or change what is stored: a mistyped `--db` (or a command run in
+    the wrong folder) must not leave an empty store behind and answer 'no contacts'. A
+    server database is not created here anyway.
+    """
     resolved = resolve_url(url)
     if resolved in _engines:
         return _engines[resolved]
@@ -69,6 +80,12 @@ def engine_for(url: str | None = None) -> Engine:
         ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
+            path = _sqlite_file(parsed)
+            if must_exist and path is not None and not path.exists():
+                raise StoreError(
+                    f"no contact store at {path}: run `followup ingest FILE` or `followup "
+                    "run FOLDER` first, or point --db / FOLLOWUP_DB at your store"
+                )
             try:
                 _prepare_sqlite_file(parsed)
             except OSError as exc:
@@ -107,12 +124,24 @@ def engine_for(url: str | None = None) -> Engine:
 def ensure_schema(engine: Engine) -> int:
     """Create the schema on first use, or migrate it up to `SCHEMA_VERSION`.
 
-    Returns the schema version the database is at afterwards. Runs in one transaction and
-    takes a lock on PostgreSQL so that two processes starting together do not race.
+    Returns the schema version the database is at afterwards. A store that is up to date
+    is only read, so a start never waits for another process's long ingest. Otherwise the
+    work runs in one transaction that takes a lock first (the write lock on SQLite, an
+    advisory lock on PostgreSQL): of two processes starting together the second waits,
+    then finds the schema and the store id the first made, instead of failing with
+    'table meta already exists' or a duplicate store id.
     """
+    with engine.connect() as conn:
+        if _up_to_date(conn):
+            return SCHEMA_VERSION
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(461077)"))
+        elif conn.dialect.name == "sqlite":
+            # pysqlite begins a transaction only before a write (and then a deferred one),
+            # so the checks below would read outside it; CREATE TABLE would even commit
+            # on its own. BEGIN IMMEDIATE makes the whole block one locked transaction.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         inspector = sa.inspect(conn)
         if not inspector.has_table("meta"):
             Base.metadata.create_all(conn)
@@ -143,6 +172,14 @@ def ensure_schema(engine: Engine) -> int:
 STORE_ID = "store_id"
 
 
+def _up_to_date(conn: sa.Connection) -> bool:
+    """Whether the store has every table, this schema version and its store id."""
+    if not set(Base.metadata.tables) <= set(sa.inspect(conn).get_table_names()):
+        return False
+    meta = {key: value for key, value in conn.execute(sa.select(Meta.key, Meta.value))}
+    return meta.get("schema_version") == str(SCHEMA_VERSION) and STORE_ID in meta
+
+
 def _ensure_store_id(conn: sa.Connection) -> None:
     """Give the store a random id once (exports name their contacts with it, see
     `contacts.exportid`); an existing store gets one on its next start."""
@@ -157,9 +194,12 @@ def schema_version(url: str | None = None) -> int:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One transaction: commit when the block ends, roll back on any exception."""
-    factory = sessionmaker(engine_for(url), expire_on_commit=False)
+def session_scope(url: str | None = None, *, must_exist: bool = False) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back on any exception.
+
+    `must_exist`: refuse a SQLite file that is not there (see `engine_for`).
+    """
+    factory = sessionmaker(engine_for(url, must_exist=must_exist), expire_on_commit=False)
     session = factory()
     try:
         yield session

@@ -58,7 +58,7 @@ def contacts_list(
 ) -> None:
     """List contacts with their primary email, company, events, tags and status."""
     book.check_status(status)
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         if event:
             find_event(session, event)
         book.check_tag(session, tag)
@@ -72,7 +72,7 @@ def contacts_search(
     db: DbOption = None,
 ) -> None:
     """Find contacts by name, email, company, title, event or tag (any case)."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         entries = book.search(session, text)
     out.print(_table(entries, f"{len(entries)} contacts matching {text!r}"))
 
@@ -86,7 +86,7 @@ def contacts_show(
     db: DbOption = None,
 ) -> None:
     """Show a contact: details, tags, cadence and the interaction log."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         try:
             contact = find_noting(session, ref)
         except InputError:
@@ -132,7 +132,7 @@ def contacts_note(
     db: DbOption = None,
 ) -> None:
     """Add a note to a contact's interaction log."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         contact = find_noting(session, ref)
         book.add_note(session, contact.id, text)
     out.print(f"noted for #{contact.id} {contact.full_name}")
@@ -146,7 +146,7 @@ def contacts_tag(
     db: DbOption = None,
 ) -> None:
     """Tag a contact (or remove tags with --remove)."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         contact = find_noting(session, ref)
         for tag in tags:
             (book.remove_tag if remove else book.add_tag)(session, contact.id, tag)
@@ -169,7 +169,7 @@ def contacts_keep_in_touch(
         raise InputError("keep-in-touch: give a contact (ID or email) or --tag TAG, not both")
     if not stop and not every:
         raise InputError("keep-in-touch: say how often with --every, e.g. --every 90d (or --stop)")
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         contact_id = find_noting(session, ref).id if ref else None
         who = f"#{contact_id}" if contact_id else f"tag {book.normalize_tag(tag)}"
         if stop:
@@ -270,7 +270,7 @@ def today(
     """Who to reach out to today, why, and the last interaction with them."""
     day = parse_date(on, "--on") or dt.date.today()
     cfg = load_config(config)  # a bad --config fails now, not only when drafting
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         reminders = keepintouch.due_reminders(session, day)
         with_cadence, in_sequence = keepintouch.cadence_counts(session)
     if not reminders:

@@ -41,7 +41,7 @@ def export_contacts(
         raise InputError(f"--format {format_!r}: use json, csv or vcard")
     if layout and format_ != "csv":
         raise InputError(f"--layout {layout}: only for --format csv")
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         if event:
             find_event(session, event)
         check_tag(session, tag)

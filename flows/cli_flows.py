@@ -144,7 +144,7 @@ def events_add(
 @events_app.command("list")
 def events_list(db: DbOption = None) -> None:
     """List events by date: registered ahead or created by an ingest."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         rows = [
             (e.slug, e.name, str(e.date or ""), e.sequence, e.folder) for e in list_events(session)
         ]

@@ -70,7 +70,7 @@ def review(
     db: DbOption = None,
 ) -> None:
     """Review possible duplicates side by side: merge, keep separate or skip each."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         if decide_:
             for decision_id, action in _parse(decide_):
                 out.print(decide(session, decision_id, action))
@@ -112,7 +112,7 @@ def contacts_why(
     db: DbOption = None,
 ) -> None:
     """Explain how two contacts compare: each field's level and weight, and the verdict."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         found = why(session, a, b)
         table = Table(
             title=f"contact {a} vs contact {b} (sightings {found.sightings[0]} and "
@@ -137,7 +137,7 @@ def contacts_unmerge(
     db: DbOption = None,
 ) -> None:
     """Undo the latest merge into a contact, restoring what it was merged from."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         kept, split, decision = unmerge(session, contact_id)
         out.print(
             f"undid {decision.kind} {decision.id}: contact {kept.id} ({kept.full_name}) and "

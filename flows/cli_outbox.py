@@ -75,7 +75,7 @@ def outbox_list(
     """List messages with their state, due time and subject (or why they are blocked)."""
     if state and state not in MESSAGE_STATES:
         raise InputError(f"--state {state!r}: use one of {', '.join(MESSAGE_STATES)}")
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         rows = outbox.messages(session, state, event)
         table = Table(title=f"{len(rows)} messages")
         for column in ("id", "to", "from", "stage", "state", "due (UTC)", "subject / reason"):
@@ -120,7 +120,7 @@ def outbox_show(
     db: DbOption = None,
 ) -> None:
     """Show one message in full: headers, state, reason and the plain-text body."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         m = outbox.get_message(session, message_id)
         if body:
             out.print(m.body_text, end="")
@@ -152,7 +152,7 @@ def outbox_preview(
 ) -> None:
     """Write .eml files (open them in a mail client) for drafts and approved messages."""
     cfg = load_config(config)
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         chosen = (
             [outbox.get_message(session, message_id)]
             if message_id is not None
@@ -189,7 +189,7 @@ def outbox_edit(
             raise InputError(f"{body_file}: cannot read it ({exc.strerror})") from exc
         except UnicodeDecodeError as exc:
             raise InputError(f"{not_utf8(body_file, exc)} and edit again") from exc
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         message = outbox.edit(session, load_config(config), message_id, subject, text)
         out.print(f"message {message.id} edited; approve it again to send it")
 
@@ -205,7 +205,7 @@ def outbox_approve(
     db: DbOption = None,
 ) -> None:
     """Approve drafts for sending: one (ID), one event's (--event) or all (--all)."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         count = outbox.approve(session, message_id, event, all_, resend)
     out.print(f"approved {count}")
 

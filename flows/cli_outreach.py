@@ -58,7 +58,7 @@ def contacts_replied(
     db: DbOption = None,
 ) -> None:
     """Record that a contact replied: every pending message to them is cancelled."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         contact = find_noting(session, ref)
         cancelled = set_status(session, contact.id, "replied", note)
         name = contact.full_name

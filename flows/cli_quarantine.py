@@ -23,7 +23,7 @@ FileFilter = Annotated[str, typer.Option("--file", help="Only this source file (
 @quarantine_app.command("list")
 def list_quarantine(event: EventFilter = "", file: FileFilter = "", db: DbOption = None) -> None:
     """List quarantined records: file, record number, reason and the first raw fields."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         rows = quarantined(session, event=event, file=file)
     if not rows:
         out.print("nothing is quarantined")
@@ -48,7 +48,7 @@ def export_quarantine(
     db: DbOption = None,
 ) -> None:
     """Export quarantined records as CSV: file, event, record, reason, then the raw fields."""
-    with session_scope(db) as session:
+    with session_scope(db, must_exist=True) as session:
         text = quarantine_csv(quarantined(session, event=event, file=file))
     if output:
         write_output(output, text, "quarantine.csv")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from contacts.store import engine_for
 from flows.cliapp import ConfigOption, DbOption, app, check_output, out, write_output
 from outreach.config import load_config
 from outreach.report import FunnelRow, funnel
@@ -54,6 +55,7 @@ def report(
     event's sequence, 0 until sent), replied, opted out."""
     if html:
         check_output(html, "report.html")  # before the work, not after the table
+    engine_for(db, must_exist=True)  # a report reads; it never creates a store
     rows = funnel(db, event, load_config(config))
     out.print(funnel_table(rows))
     if html:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from contacts.errors import InputError
+from contacts.store import engine_for
 from ingest.eventfolder import read_event_folder
 from tests.conftest import SAMPLES
 
@@ -89,7 +90,8 @@ def test_ingest_refuses_a_blank_event(project: Path, cli, name: str) -> None:  #
     )
 
 
-def test_events_add_refuses_an_unknown_time_zone(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_events_add_refuses_an_unknown_time_zone(project: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    engine_for(db_url)  # a store that exists, so that `events list` can show nothing was added
     result = cli(
         "events", "add", "Fair", "--date", "2026-03-12", "--folder", "fair",
         "--timezone", "Mars/Base",

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from contacts.model import Event, Quarantined, SightingRow, SourceFile
 from contacts.records import RawRecord
-from contacts.store import session_scope
+from contacts.store import engine_for, session_scope
 from ingest.pipeline import ingest_file, store_file
 from tests.conftest import DATA, SHARED
 
@@ -80,7 +80,8 @@ def test_every_record_of_every_kind_is_accounted_for(project: Path, cli, db_url:
     assert sorted(scan_counts)[-2:] == [2, 3]  # the lead metadata keeps the scan counts
 
 
-def test_quarantine_list_and_export(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_quarantine_list_and_export(project: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    engine_for(db_url)  # a store that exists but holds nothing yet
     assert cli("quarantine", "list").out == "nothing is quarantined\n"
     assert _ingest_all(cli, project).code == 0
     listed = cli("quarantine", "list", "--file", "eventbrite-attendees.csv")
@@ -120,7 +121,10 @@ def test_quarantine_list_and_export(project: Path, cli) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("command", ["list", "export"])
-def test_quarantine_of_an_unknown_event_is_an_error(project: Path, cli, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_quarantine_of_an_unknown_event_is_an_error(  # type: ignore[no-untyped-def]
+    project: Path, db_url: str, cli, command: str
+) -> None:
+    engine_for(db_url)  # a store that exists but holds nothing yet
     assert cli("quarantine", command, "--event", "Nope").err == (
         "error: no event 'Nope'; known events: (none yet)\n"
     )

@@ -1,12 +1,15 @@
+import multiprocessing
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from contacts import store
 from contacts.errors import StoreError
+from contacts.exportid import store_id
 from contacts.model import SCHEMA_VERSION, Meta
 
 
@@ -100,3 +103,87 @@ def test_a_sqlite_path_that_cannot_be_a_database_is_one_clear_error(tmp_path: Pa
         "you can write to."
     )
     assert (tmp_path / "notes.txt").read_text() == "not a database\n"
+
+
+def test_must_exist_refuses_a_missing_sqlite_file_and_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.engine_for(f"sqlite:///{tmp_path / 'sub' / 'typo.db'}", must_exist=True)
+    assert str(caught.value) == (
+        f"no contact store at {tmp_path}/sub/typo.db: run `followup ingest FILE` or "
+        "`followup run FOLDER` first, or point --db / FOLLOWUP_DB at your store"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_must_exist_opens_a_store_that_is_there(db_url: str) -> None:
+    store.engine_for(db_url)
+    store.dispose(db_url)
+    with store.session_scope(db_url, must_exist=True) as session:
+        version = session.scalar(sa.select(Meta.value).where(Meta.key == "schema_version"))
+    assert version == str(SCHEMA_VERSION)
+
+
+def test_must_exist_leaves_a_server_database_to_the_server(db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("about a database on a server; SQLite files are tested above")
+    store.engine_for(db_url, must_exist=True)  # the database is there, its schema is not yet
+    assert store.schema_version(db_url) == SCHEMA_VERSION
+
+
+def _start_and_read_store_id(url: str, barrier: Any, results: Any) -> None:
+    """A process's first start of the store, at the same moment as another's."""
+    barrier.wait()
+    try:
+        with store.session_scope(url) as session:
+            results.put(store_id(session))
+    except StoreError as exc:
+        results.put(f"error: {exc}")
+
+
+def _start_two_processes_at_once(url: str) -> list[str]:
+    """The store id each of two processes read after starting the store together."""
+    spawn = multiprocessing.get_context("spawn")  # fresh interpreters, as two commands are
+    barrier, results = spawn.Barrier(2), spawn.Queue()
+    processes = [
+        spawn.Process(target=_start_and_read_store_id, args=(url, barrier, results))
+        for _ in range(2)
+    ]
+    for process in processes:
+        process.start()
+    found = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0, 0]
+    return found
+
+
+def _store_ids(url: str) -> list[str]:
+    with store.engine_for(url).connect() as conn:
+        return list(conn.scalars(sa.select(Meta.value).where(Meta.key == store.STORE_ID)))
+
+
+# One start of two processes hits the race about every other time; three rounds catch it.
+ROUNDS = 3
+
+
+def test_two_processes_giving_an_existing_store_its_id_agree_on_one(db_url: str) -> None:
+    for _ in range(ROUNDS):
+        engine = store.engine_for(db_url)
+        with engine.begin() as conn:  # a store made before store ids existed
+            conn.execute(sa.delete(Meta).where(Meta.key == store.STORE_ID))
+        store.dispose(db_url)
+        found = _start_two_processes_at_once(db_url)
+        ids = _store_ids(db_url)
+        assert len(ids) == 1
+        assert found == [ids[0], ids[0]]
+
+
+def test_two_processes_creating_a_new_sqlite_store_at_once_both_open_it(tmp_path: Path) -> None:
+    for round_ in range(ROUNDS):
+        url = f"sqlite:///{tmp_path / f'new-{round_}.db'}"
+        found = _start_two_processes_at_once(url)
+        ids = _store_ids(url)
+        assert len(ids) == 1
+        assert found == [ids[0], ids[0]]
+        assert store.schema_version(url) == SCHEMA_VERSION
+        store.dispose(url)

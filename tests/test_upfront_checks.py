@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contacts.model import SightingRow
-from contacts.store import session_scope
+from contacts.store import engine_for, session_scope
 from tests.conftest import SAMPLES
 
 MISSING = (
@@ -37,7 +37,10 @@ def test_run_with_an_unknown_sequence_ingests_nothing(project: Path, cli) -> Non
         assert session.scalar(sa.select(sa.func.count()).select_from(SightingRow)) == 0
 
 
-def test_ids_beyond_what_a_database_stores_are_usage_errors(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_ids_beyond_what_a_database_stores_are_usage_errors(  # type: ignore[no-untyped-def]
+    project: Path, db_url: str, cli
+) -> None:
+    engine_for(db_url)  # the ids are refused by a store that exists, not for its absence
     huge = "99999999999999999999999"
     shown = cli("contacts", "show", huge)
     assert (shown.code, shown.err) == (
