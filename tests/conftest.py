@@ -36,16 +36,25 @@ def _reset_postgres(url: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: a SQLite file, then PostgreSQL (skipped when unset)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'followup.db'}"
-    else:
-        if not PG_URL:
-            pytest.skip("FOLLOWUP_TEST_PG_URL is not set (.ci/run sets it)")
-        store.dispose(PG_URL)
-        _reset_postgres(PG_URL)
-        url = PG_URL
+    url = f"sqlite:///{tmp_path / 'followup.db'}" if request.param == "sqlite" else _fresh_pg()
     yield url
     store.dispose(url)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, for what only a database server does."""
+    url = _fresh_pg()
+    yield url
+    store.dispose(url)
+
+
+def _fresh_pg() -> str:
+    if not PG_URL:
+        pytest.skip("FOLLOWUP_TEST_PG_URL is not set (.ci/run sets it)")
+    store.dispose(PG_URL)
+    _reset_postgres(PG_URL)
+    return PG_URL
 
 
 @pytest.fixture
