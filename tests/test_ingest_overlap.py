@@ -1,4 +1,4 @@
-"""Two commands at once on one store (SQLite and PostgreSQL)."""
+"""Two commands at once on one store (SQLite and PostgreSQL): `ingest`, `outbox plan`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import sqlalchemy as sa
 
 from contacts.model import (
     Contact,
+    Enrollment,
     Event,
     MatchDecision,
+    Message,
     SightingRow,
     SourceFile,
 )
@@ -109,3 +111,20 @@ def test_two_ingests_at_once_into_a_new_event_store_both_files(project: Path, db
         files = session.scalars(sa.select(SourceFile.name).order_by(SourceFile.name)).all()
         events = session.scalars(sa.select(Event.name)).all()
     assert (files, events) == (["Connections.csv", "fair-scans.csv"], ["Spring Career Fair 2026"])
+
+
+ENROLLED = "WHERE enrollments.contact_id = "  # is this contact enrolled yet?
+
+
+def test_two_plans_at_once_enroll_and_draft_each_contact_once(project: Path, db_url: str) -> None:
+    names = ("fair-scans.csv", "Connections.csv", "business-cards.vcf")
+    for name in names:
+        shutil.copy(SAMPLES / name, name)
+    assert main(["ingest", *names, *FAIR]) == 0
+    plan = ["outbox", "plan", "--event", "Spring Career Fair 2026"]
+    assert at_once(db_url, ENROLLED, plan, plan) == [0, 0]
+    with session_scope(db_url) as session:
+        enrolled = session.scalars(sa.select(Enrollment.contact_id)).all()
+        drafted = session.scalars(sa.select(Message.contact_id).where(Message.state == "drafted"))
+        assert len(enrolled) == len(set(enrolled)) == 25
+        assert sorted(drafted) == sorted(enrolled)
