@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from contacts.errors import StoreError
 from contacts.store import engine_for, resolve_url
 
 POLL_SECONDS = 0.2
@@ -113,3 +114,17 @@ def named_lock(name: str, url: str | None = None, timeout: float = 0.0) -> Itera
     else:
         with _file_lock(lock_file_for(resolved, name), timeout) as acquired:
             yield acquired
+
+
+@contextmanager
+def waiting_lock(name: str, url: str | None, timeout: float, holder: str) -> Iterator[None]:
+    """Hold the lock called `name`, waiting up to `timeout` seconds for `holder` to let go.
+
+    Raises:
+        StoreError: the other holder kept it all that time, e.g. "another run kept the
+            ingest lock for 600 s; try again later".
+    """
+    with named_lock(name, url, timeout) as mine:
+        if not mine:
+            raise StoreError(f"{holder} kept the {name} lock for {timeout:.0f} s; try again later")
+        yield

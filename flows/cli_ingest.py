@@ -14,6 +14,7 @@ from contacts.events import parse_date
 from contacts.flags import explain_flag
 from contacts.match import match_pending
 from flows.cliapp import ConfigOption, DbOption, app, out, say, say_error
+from ingest.dropfolder import ingest_lock
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.profiles import MAP_FIELDS, check_map_field, header_key
 from outreach.config import load_config
@@ -139,22 +140,23 @@ def ingest(
     attendees = load_roster(roster)
     fallback = load_config(config).phone_region
     results, refused = [], []
-    for f in files:
-        try:
-            results.append(ingest_file(
-                f, event, date=when, region=region, url=db, overrides=overrides,
-                roster=attendees, default_region=fallback,
-            ))  # fmt: skip
-        except InputError as exc:  # one bad file does not stop the others
-            if len(files) == 1:
-                raise
-            refused.append(exc)
-            results.append(IngestResult(file=f.name, status="failed", problems=[(0, str(exc))]))
-    if len(refused) == len(files):
-        for problem in refused:
-            say_error(str(problem))
-        raise typer.Exit(InputError.exit_code)
-    matched = match_pending(db)
+    with ingest_lock(db):  # another ingest or a post-event run waits its turn
+        for f in files:
+            try:
+                results.append(ingest_file(
+                    f, event, date=when, region=region, url=db, overrides=overrides,
+                    roster=attendees, default_region=fallback,
+                ))  # fmt: skip
+            except InputError as exc:  # one bad file does not stop the others
+                if len(files) == 1:
+                    raise
+                refused.append(exc)
+                results.append(IngestResult(file=f.name, status="failed", problems=[(0, str(exc))]))
+        if len(refused) == len(files):
+            for problem in refused:
+                say_error(str(problem))
+            raise typer.Exit(InputError.exit_code)
+        matched = match_pending(db)
     out.print(_ingest_table(results))
     _print_problems(results)
     out.print(

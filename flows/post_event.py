@@ -29,7 +29,7 @@ from contacts.locks import named_lock
 from contacts.match import MatchResult, match_pending
 from contacts.store import resolve_url, session_scope
 from flows.summary import FileRow, RunSummary, publish, publish_funnel
-from ingest.dropfolder import LOCK_NAME
+from ingest.dropfolder import LOCK_WAIT_SECONDS, ingest_lock
 from ingest.eventfolder import read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import DueEvent, due_events, with_registration
@@ -37,7 +37,6 @@ from outreach.config import load_config
 from outreach.planner import PlanResult, plan_event
 from outreach.report import FunnelRow, funnel
 
-LOCK_WAIT_SECONDS = 600.0
 IO_RETRIES, IO_RETRY_DELAY = 2, 5  # only tasks that read files or the store retry
 
 
@@ -207,11 +206,7 @@ def post_event(
     if not event or not files:
         raise InputError("post-event needs an event name and files (or a folder holding them)")
     result = PostEventResult(event=event)
-    with named_lock(LOCK_NAME, db, timeout=LOCK_WAIT_SECONDS) as mine:
-        if not mine:
-            raise StoreError(
-                f"another run kept the ingest lock for {LOCK_WAIT_SECONDS:.0f} s; try again later"
-            )
+    with ingest_lock(db):
         if info is not None and info.name == event:
             record_event(info, db)  # keeps event.toml's time zone and sequence
         if len(files) > 1:  # files are ingested side by side: none may race to create it

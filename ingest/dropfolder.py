@@ -14,20 +14,32 @@ import re
 import shutil
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from contacts.errors import InputError, printable
 from contacts.events import slugify
-from contacts.locks import named_lock
+from contacts.locks import named_lock, waiting_lock
 from contacts.match import MatchResult, match_pending
 from ingest.eventfolder import IGNORED, read_event_folder, record_event
 from ingest.pipeline import IngestResult, ingest_file, load_roster
 from ingest.registered import with_registration
 
 LOCK_NAME = "ingest"  # shared with post-event runs: one writer of new files at a time
+LOCK_WAIT_SECONDS = 600.0
 ERROR_SUFFIX = ".error.txt"
 UNSORTED = "_unsorted"  # failed/ folder of files put loose in the inbox
+
+
+def ingest_lock(url: str | None) -> AbstractContextManager[None]:
+    """Hold the store's ingest lock, waiting up to `LOCK_WAIT_SECONDS` for another run.
+
+    Whoever stores new files and matches them holds it (`followup ingest`, a post-event
+    run): two runs matching the same new sightings at once would each make contacts of
+    them, and two creating one new event at once would refuse a file as a duplicate.
+    """
+    return waiting_lock(LOCK_NAME, url, LOCK_WAIT_SECONDS, "another run")
 
 
 @dataclass

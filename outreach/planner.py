@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from contacts.events import find_event, slugify
+from contacts.locks import waiting_lock
 from contacts.model import Contact, Enrollment, Event, Message, SightingRow
 from contacts.stoprules import is_suppressed
 from contacts.store import session_scope
@@ -44,6 +45,7 @@ KEEP_IN_TOUCH = "keep-in-touch"  # the check-ins sequence: a reply resets its cl
 # Previous-stage states that let the next stage be staged (all_stages: also the unsent ones).
 GO_ON = ("sent", "skipped")
 GO_ON_UP_FRONT = ("sent", "skipped", "drafted", "approved", "planned")
+PLAN_LOCK, PLAN_WAIT_SECONDS = "plan", 600.0  # one plan at a time: enrolls and drafts once
 
 
 @dataclass
@@ -294,7 +296,10 @@ def plan_event(
 ) -> PlanResult:
     """Enroll everyone seen at the event and stage each enrollment's due stage."""
     result = PlanResult()
-    with session_scope(url) as session:
+    with (
+        waiting_lock(PLAN_LOCK, url, PLAN_WAIT_SECONDS, "another plan"),
+        session_scope(url) as session,
+    ):
         event = find_event(session, event_name)
         _enroll(session, event, sequence_for(config, event, sequence_name), result)
         renderer, sequences = Renderer(config.get("templates")), Sequences(config)
@@ -314,7 +319,10 @@ def plan_due(
     """
     del now  # the due time is computed per message and enforced by sending
     result = PlanResult()
-    with session_scope(url) as session:
+    with (
+        waiting_lock(PLAN_LOCK, url, PLAN_WAIT_SECONDS, "another plan"),
+        session_scope(url) as session,
+    ):
         renderer, sequences = Renderer(config.get("templates")), Sequences(config)
         for enrollment in _active(session):
             _advance(session, enrollment, config, all_stages, result, renderer, sequences)

@@ -168,7 +168,9 @@ def _claim(url: str | None, message_id: int, now: dt.datetime) -> bool:
 
 def _record(url: str | None, message_id: int, status: str, detail: str, now: dt.datetime) -> None:
     with session_scope(url) as session:
-        message = session.get_one(Message, message_id)
+        message = session.get(Message, message_id)
+        if message is None:  # `contacts forget` erased it while it was on its way
+            return
         if status == "sent":
             message.state, message.sent_at, message.reason = "sent", now, ""
             session.add(
@@ -244,7 +246,9 @@ def send_due(
     try:
         for done, message_id in enumerate(candidates, start=1):
             with session_scope(url) as session:
-                message = session.get_one(Message, message_id)
+                message = session.get(Message, message_id)
+                if message is None:  # `contacts forget` erased it since the run listed it
+                    continue
                 stop = _stop_reason(session, message)
                 if stop:
                     message.state, message.reason = "cancelled", stop

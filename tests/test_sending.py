@@ -7,10 +7,12 @@ import email
 from collections import Counter
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from contacts.forget import forget
 from contacts.model import Contact, Interaction, Message
 from contacts.stoprules import set_status, suppress
 from contacts.store import session_scope
@@ -281,3 +283,52 @@ def test_an_unreachable_server_defers_and_keeps_the_queue(project: Path, db_url:
     with session_scope(db_url) as session:
         reasons = [r for r in session.scalars(sa.select(Message.reason)) if r]
     assert len(reasons) == 1 and reasons[0].startswith("deferred, tried again next run: SMTP")
+
+
+def test_someone_forgotten_while_a_run_sends_is_skipped(project: Path, db_url: str) -> None:
+    # `contacts forget` in another terminal while `outbox send --send` pauses between two
+    # sends: the run had listed Rachel's message; it is gone now, and the run goes on.
+    recorder = Recorder()
+
+    def forget_rachel(seconds: float) -> None:
+        if not forgotten:
+            forgotten.append(forget(db_url, "rachel.green@northwind.example").messages)
+
+    forgotten: list[int] = []
+    with smtp_server(recorder) as port:
+        config = ready(project, db_url, port)
+        config.values["send.pause"] = 1.0
+        result = send_due(config, url=db_url, now=NOW, send=True, sleep=forget_rachel)
+    assert forgotten == [1]
+    assert (result.sent, result.waiting, result.failed) == (14, 3, 0)
+    assert by_state(db_url) == Counter({"sent": 14, "approved": 3})
+    assert [m["To"] for m in recorder.messages if "rachel" in m["To"]] == []
+
+
+class ForgetsDuringData(Recorder):
+    """Erases the recipient (`contacts forget`) while receiving their message's data."""
+
+    url = ""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if envelope.rcpt_tos == ["maria.garcia@northwind.example"]:
+            forget(self.url, "maria.garcia@northwind.example")
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_someone_forgotten_while_their_message_goes_out_ends_the_run_cleanly(
+    project: Path, db_url: str
+) -> None:
+    recorder = ForgetsDuringData()
+    recorder.url = db_url
+    with smtp_server(recorder) as port:
+        config = ready(project, db_url, port)
+        result = send_due(config, url=db_url, now=NOW, send=True)
+    # It had gone out already; nothing about Maria is recorded, the others are sent.
+    assert (result.sent, result.waiting, result.failed) == (15, 3, 0)
+    assert by_state(db_url) == Counter({"sent": 14, "approved": 3})
+    with session_scope(db_url) as session:
+        emailed = session.scalars(
+            sa.select(Interaction.detail).where(Interaction.kind == "emailed")
+        ).all()
+    assert len(emailed) == 14 and len(recorder.messages) == 15
