@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from contacts.book import TimelineEntry, last_touches, normalize_tag
 from contacts.errors import InputError
 from contacts.events import slugify
+from contacts.locks import waiting_lock
 from contacts.model import (
     Cadence,
     Contact,
@@ -35,7 +36,7 @@ from contacts.store import session_scope
 from contacts.survivorship import primary_email
 from outreach.compose import build_email, private_dir, write_eml
 from outreach.config import Config
-from outreach.planner import KEEP_IN_TOUCH, unsubscribe_url
+from outreach.planner import KEEP_IN_TOUCH, PLAN_LOCK, PLAN_WAIT_SECONDS, unsubscribe_url
 from outreach.sequences import Sequence, Stage, get_sequence
 from outreach.staging import one_per_mailbox, stage_message
 from outreach.timing import Window, first_opening
@@ -197,7 +198,10 @@ def draft_due(config: Config, today: dt.date, url: str | None = None) -> list[Me
     outbox = private_dir(Path(config.get("outbox")))
     window = Window.parse(str(config.get("send.window")))
     drafted = []
-    with session_scope(url) as session:
+    with (
+        waiting_lock(PLAN_LOCK, url, PLAN_WAIT_SECONDS, "another plan"),
+        session_scope(url) as session,
+    ):
         for reminder in due_reminders(session, today):
             sighting = _latest_sighting(session, reminder.contact_id)
             enrollment = session.scalar(

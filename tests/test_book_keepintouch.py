@@ -11,6 +11,7 @@ from contacts.model import ContactEmail, Enrollment, Interaction, Message
 from contacts.store import session_scope
 from outreach.keepintouch import due_reminders, parse_every
 from tests.bookdata import SPRING, contact_id, load_spring, mark_sent, set_statuses
+from tests.test_ingest_overlap import at_once
 
 MARIA, ROBERT = "maria.garcia@northwind.example", "robert.chen@contoso.example"
 AISHA = "a.okafor@fabrikam.example"
@@ -170,3 +171,16 @@ def test_keep_in_touch_errors(project: Path, cli) -> None:  # type: ignore[no-un
     assert cli("today", "--on", "tomorrow").err == (
         "error: --on: 'tomorrow' is not a date; write it as YYYY-MM-DD\n"
     )
+
+
+def test_two_today_drafts_at_once_draft_each_check_in_once(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    url = _setup(cli)
+    today = ["today", "--on", "2026-06-11", "--draft"]
+    assert at_once(url, "WHERE enrollments.contact_id = ", today, today) == [0, 0]
+    with session_scope(url) as session:
+        check_ins = session.scalars(
+            sa.select(Message.to_addr)
+            .join(Enrollment)
+            .where(Enrollment.sequence == "keep-in-touch")
+        ).all()
+    assert check_ins == [MARIA]
