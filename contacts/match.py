@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -77,9 +78,8 @@ def _apply(
 ) -> MatchResult:
     """Write what the matcher decided: contacts founded, joined and merged, review pairs.
 
-    The store is read in a few bulk queries up front and written in one flush at the
-    end (plus one to number the new contacts), so the cost follows the batch, not the
-    number of groups: adding 1,000 sightings to a big store stays well under a second.
+    The store is read in a few bulk queries up front and written in a few flushes and
+    bulk inserts, so the cost follows the size of the batch, not a query per group.
     """
     result = MatchResult(sightings=len(pending))
     session.flush()
@@ -97,6 +97,7 @@ def _apply(
     result.new_contacts = len(founded)
     touched: list[Contact] = []
     contact_of: dict[int, int] = {}
+    decided: list[dict[str, Any]] = []
     for members in groups:
         ids = stored[members[0]]
         contact = loaded[ids[0]] if ids else founded[members[0]]
@@ -112,12 +113,13 @@ def _apply(
         for index, sid in enumerate(m for m in members if m in pending):
             attach(contact, pending[sid])
             founds = index == 0 and not ids
-            session.add(_decision(sid, contact, outcome, run, first=founds))
+            decided.append(_decision(sid, contact, outcome, run, first=founds))
             result.matched += not founds
         touched.append(contact)
         for member in members:
             contact_of[member] = contact.id
     session.flush()
+    _insert_decisions(session, decided)
     for contact in touched:
         recompute(contact)
     result.review = _possible_pairs(session, outcome, {**stored_of, **contact_of})
@@ -125,26 +127,30 @@ def _apply(
     return result
 
 
-def _decision(sid: int, contact: Contact, outcome: Outcome, run: str, first: bool) -> MatchDecision:
+def _insert_decisions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add decisions (all with the same fields) in one bulk insert, in the order given."""
+    if rows:
+        session.execute(sa.insert(MatchDecision), rows)
+
+
+def _decision(
+    sid: int, contact: Contact, outcome: Outcome, run: str, first: bool
+) -> dict[str, Any]:
     """The record of one new sighting: founding `contact` (first) or joining it, and why."""
-    if first:
-        return MatchDecision(
-            kind="new",
-            sighting_id=sid,
-            contact_id=contact.id,
-            rule="new-contact",
-            score=0.0,
-            evidence={"run": run},
-        )
-    other, comparison = outcome.reasons[sid]
-    return MatchDecision(
-        kind="join",
-        sighting_id=sid,
-        contact_id=contact.id,
-        rule=rule_of(comparison),
-        score=comparison.score,
-        evidence={**comparison.as_dict(), "with_sighting": other, "run": run},
-    )
+    evidence: dict[str, Any] = {"run": run}
+    rule, score = "new-contact", 0.0
+    if not first:
+        other, comparison = outcome.reasons[sid]
+        rule, score = rule_of(comparison), comparison.score
+        evidence = {**comparison.as_dict(), "with_sighting": other, "run": run}
+    return {
+        "kind": "new" if first else "join",
+        "sighting_id": sid,
+        "contact_id": contact.id,
+        "rule": rule,
+        "score": score,
+        "evidence": evidence,
+    }
 
 
 def _contact_ids(
@@ -187,7 +193,7 @@ def _possible_pairs(session: Session, outcome: Outcome, contact_of: dict[int, in
         for a, b, comparison in outcome.review
     ]
     covered = _open_pairs(session, {c for ca, cb, *_ in pairs for c in (ca, cb) if c})
-    added = 0
+    added: list[dict[str, Any]] = []
     for ca, cb, a, b, comparison in pairs:
         if ca is None or cb is None or ca == cb:
             continue
@@ -195,18 +201,18 @@ def _possible_pairs(session: Session, outcome: Outcome, contact_of: dict[int, in
         if (low, high) in covered:
             continue
         covered.add((low, high))
-        session.add(
-            MatchDecision(
-                kind="possible",
-                contact_id=low,
-                other_contact_id=high,
-                rule="conflict" if comparison.conflicts else "review-band",
-                score=comparison.score,
-                evidence={**comparison.as_dict(), "sightings": [a, b]},
-            )
+        added.append(
+            {
+                "kind": "possible",
+                "contact_id": low,
+                "other_contact_id": high,
+                "rule": "conflict" if comparison.conflicts else "review-band",
+                "score": comparison.score,
+                "evidence": {**comparison.as_dict(), "sightings": [a, b]},
+            }
         )
-        added += 1
-    return added
+    _insert_decisions(session, added)
+    return len(added)
 
 
 def match_pending(url: str | None = None, thresholds: Thresholds | None = None) -> MatchResult:
