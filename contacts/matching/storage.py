@@ -138,13 +138,22 @@ def _count_prefix(session: Session, prefix: str) -> int:
 def neighbourhood(session: Session, new: list[Rec], cap: int) -> list[Rec]:
     """Stored sightings sharing a key with a new one, with every sighting of their contacts."""
     keys = {key for rec in new for key in block_keys(rec)}
-    holders: dict[str, list[int]] = {}
+    # Counting reads only the key index; a key held by more than `cap` sightings (a big
+    # employer's surname + company) is skipped before its holders are fetched row by row.
+    usable: list[str] = []
     for chunk in chunks(keys):
-        for key, sid in session.execute(
-            sa.select(MatchKey.key, MatchKey.sighting_id).where(MatchKey.key.in_(chunk))
-        ):
-            holders.setdefault(key, []).append(sid)
-    ids = {sid for found in holders.values() if len(found) <= cap for sid in found}
+        usable.extend(
+            key
+            for key, count in session.execute(
+                sa.select(MatchKey.key, sa.func.count())
+                .where(MatchKey.key.in_(chunk))
+                .group_by(MatchKey.key)
+            )
+            if count <= cap
+        )
+    ids: set[int] = set()
+    for chunk in chunks(usable):
+        ids.update(session.scalars(sa.select(MatchKey.sighting_id).where(MatchKey.key.in_(chunk))))
     contact_ids: set[int] = set()
     for chunk in chunks(ids):
         contact_ids.update(
