@@ -8,6 +8,8 @@ later release can migrate an existing database in place (`contacts.migrations`).
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,14 +52,46 @@ def _prepare_sqlite_file(url: sa.URL) -> None:
         os.close(fd)
 
 
+BUSY_SECONDS = 30  # how long a SQLite connection waits for another process's lock
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL + a busy timeout let overlapping runs wait for each other instead of failing
     # with "database is locked"; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+    _use_wal(cursor)
     cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (once: the mode is kept in the file).
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once
+    instead of waiting (the busy timeout does not apply), which two processes opening a
+    new store together hit. So the switch is retried for as long as a lock is waited for.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_args(url: sa.URL) -> dict[str, object]:
+    """Driver options for a server database.
+
+    psycopg prepares a statement on the server once it has run five times, and PostgreSQL
+    may then plan it once for any parameters. Matching runs the same `key IN (...)` look-ups
+    hundreds of times in a long-lived process (a big import, `watch`, `serve`); with a
+    generic plan, adding 1,000 sightings to a 100,000-sighting store took 83 s instead of 3 s.
+    """
+    return {"prepare_threshold": None} if url.get_driver_name() == "psycopg" else {}
 
 
 def engine_for(url: str | None = None, *, must_exist: bool = False) -> Engine:
@@ -94,10 +128,12 @@ def engine_for(url: str | None = None, *, must_exist: bool = False) -> Engine:
                     f"({exc.strerror or exc}); set FOLLOWUP_DB or --db to a file in a folder "
                     "you can write to"
                 ) from exc
-            engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+            engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_SECONDS})
             sa_event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = sa.create_engine(parsed, pool_pre_ping=True)
+            engine = sa.create_engine(
+                parsed, pool_pre_ping=True, connect_args=_connect_args(parsed)
+            )
     except (ImportError, NoSuchModuleError) as exc:
         raise StoreError(
             f"cannot use the database URL {parsed.render_as_string(hide_password=True)}: "
