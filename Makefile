@@ -62,6 +62,7 @@ bench-match: $(STAMP)
 	$(BIN)/python bench/match.py --seeds 7,21,3,99,1001,2002,3003,4004,5005,6006
 	$(BIN)/python bench/match.py --scale 100000
 	$(BIN)/python bench/match.py --scale 1000000
+	$(BIN)/python bench/match_store.py
 
 clean:
 	rm -rf $(VENV) data/followup.db data/outbox
