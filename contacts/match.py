@@ -30,12 +30,23 @@ from contacts.survivorship import attach, recompute, refresh_contact
 IDENTIFIERS = ("linkedin", "email", "phone")
 
 
+# Pending sightings matched per transaction: a first import of a million rows is matched
+# as ten imports of 100,000 would be, in about 2.5 GB instead of running out of memory.
+SLICE = 100_000
+
+
 @dataclass
 class MatchResult:
     sightings: int = 0
     new_contacts: int = 0
     matched: int = 0
     review: int = 0
+
+    def add(self, other: MatchResult) -> None:
+        self.sightings += other.sightings
+        self.new_contacts += other.new_contacts
+        self.matched += other.matched
+        self.review += other.review
 
 
 def rule_of(comparison: Comparison) -> str:
@@ -215,12 +226,32 @@ def _possible_pairs(session: Session, outcome: Outcome, contact_of: dict[int, in
     return len(added)
 
 
-def match_pending(url: str | None = None, thresholds: Thresholds | None = None) -> MatchResult:
-    """Resolve every sighting that has no contact yet against the store, in one transaction."""
+def match_pending(
+    url: str | None = None, thresholds: Thresholds | None = None, slice_size: int = SLICE
+) -> MatchResult:
+    """Resolve every sighting that has no contact yet against the store.
+
+    The oldest `slice_size` pending sightings are matched in one transaction, then the
+    next ones against them and the rest of the store, and so on. If a slice fails, those
+    before it stay matched and the others stay pending for the next run.
+    """
+    total = MatchResult()
+    while True:
+        done = _match_slice(url, thresholds, slice_size)
+        total.add(done)
+        if done.sightings < slice_size:
+            return total
+
+
+def _match_slice(url: str | None, thresholds: Thresholds | None, size: int) -> MatchResult:
+    """Match the oldest `size` pending sightings, in one transaction."""
     with session_scope(url) as session:
         refresh_keys(session)
         rows = session.scalars(
-            sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
+            sa.select(SightingRow)
+            .where(SightingRow.contact_id.is_(None))
+            .order_by(SightingRow.id)
+            .limit(size)
         ).all()
         if not rows:
             return MatchResult()

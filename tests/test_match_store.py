@@ -124,6 +124,26 @@ def test_every_order_of_files_and_batches_gives_the_same_contacts(
     assert partition(url) == EXPECTED
 
 
+def test_a_big_batch_is_matched_in_slices_with_the_same_contacts(tmp_path: Path) -> None:
+    """14 pending sightings matched 1, 4 or 13 at a time (a transaction each, oldest first)
+    group exactly as in one batch; each slice is one run of decisions."""
+    for size in (1, 4, 13):
+        url = f"sqlite:///{tmp_path}/slices-{size}.db"
+        for name in FILES:
+            ingest_file(MATCH / name, "Expo", region="US", url=url)
+        result = match_pending(url, slice_size=size)
+        assert (result.sightings, result.new_contacts + result.matched) == (14, 14)
+        assert partition(url) == EXPECTED, size
+        with session_scope(url) as session:
+            runs = {
+                d.evidence["run"]
+                for d in session.scalars(
+                    sa.select(MatchDecision).where(MatchDecision.kind.in_(("new", "join")))
+                )
+            }
+        assert len(runs) == -(-14 // size), size
+
+
 def chris_pair(url: str) -> int:
     """Load the three files; returns the id of the open review of the two Chris Parks."""
     load(url, *FILES)
