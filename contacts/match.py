@@ -64,18 +64,29 @@ def rule_of(comparison: Comparison) -> str:
 
 
 def _open_pairs(session: Session, contact_ids: set[int]) -> set[tuple[int, int]]:
-    """Pairs (low, high) among these contacts that a possible or separate decision covers."""
+    """Pairs (low, high) among these contacts that a possible or separate decision covers.
+
+    Only the contact is filtered in SQL, so the look-up goes by the contact index (with
+    the kind in the WHERE clause, SQLite may walk every possible decision by kind instead).
+    """
     found: set[tuple[int, int]] = set()
     for chunk in chunks(contact_ids):
-        for a, b in session.execute(
-            sa.select(MatchDecision.contact_id, MatchDecision.other_contact_id).where(
-                MatchDecision.kind.in_(("possible", "separate")),
-                MatchDecision.undone_at.is_(None),
-                MatchDecision.resolution.in_(("", "separate")),
-                MatchDecision.contact_id.in_(chunk),
-            )
+        for a, b, kind, undone, resolution in session.execute(
+            sa.select(
+                MatchDecision.contact_id,
+                MatchDecision.other_contact_id,
+                MatchDecision.kind,
+                MatchDecision.undone_at,
+                MatchDecision.resolution,
+            ).where(MatchDecision.contact_id.in_(chunk))
         ):
-            if a is not None and b is not None:
+            if (
+                kind in ("possible", "separate")
+                and undone is None
+                and resolution in ("", "separate")
+                and a is not None
+                and b is not None
+            ):
                 found.add((min(a, b), max(a, b)))
     return found
 

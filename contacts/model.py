@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> dt.datetime:
@@ -168,7 +168,8 @@ class MatchDecision(Base):
 
     __tablename__ = "match_decisions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # new | join | merge | possible | separate
+    # Indexed: each match reads the keep-separate rules, and a big store has millions of rows.
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)  # new|join|merge|possible|separate
     sighting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sightings.id"), index=True)
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
     other_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"))

@@ -192,3 +192,16 @@ def test_postgres_statements_are_never_prepared_on_the_server(pg_url: str) -> No
     long-lived process (see store._connect_args)."""
     with store.engine_for(pg_url).connect() as conn:
         assert conn.connection.dbapi_connection.prepare_threshold is None  # type: ignore[union-attr]
+
+
+def test_a_version_1_store_gets_the_decision_kind_index(db_url: str) -> None:
+    """Version 2 indexes match_decisions.kind (keep-separate rules are read at every match)."""
+    engine = store.engine_for(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_match_decisions_kind"))
+        conn.execute(sa.update(Meta).where(Meta.key == "schema_version").values(value="1"))
+    store.dispose(db_url)
+    inspector = sa.inspect(store.engine_for(db_url))
+    indexes = {i["name"] for i in inspector.get_indexes("match_decisions")}
+    assert "ix_match_decisions_kind" in indexes
+    assert store.schema_version(db_url) == 2
