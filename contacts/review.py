@@ -18,13 +18,29 @@ ACTIONS = ("merge", "keep-separate", "skip")
 
 
 def open_reviews(session: Session) -> list[MatchDecision]:
-    """Possible duplicates still waiting for a person, strongest first."""
+    """Possible duplicates still waiting for a person, strongest first.
+
+    A pair kept apart since it was listed (an unmerge of an import's merge records that)
+    is not asked about again.
+    """
     decisions = session.scalars(
         sa.select(MatchDecision)
         .where(MatchDecision.kind == "possible", MatchDecision.resolution == "")
         .order_by(MatchDecision.score.desc(), MatchDecision.id)
     ).all()
-    return [d for d in decisions if _live(session, d)]
+    apart = {
+        frozenset(pair)
+        for pair in session.execute(
+            sa.select(MatchDecision.contact_id, MatchDecision.other_contact_id).where(
+                MatchDecision.kind == "separate", MatchDecision.undone_at.is_(None)
+            )
+        )
+    }
+    return [
+        d
+        for d in decisions
+        if _live(session, d) and frozenset((d.contact_id, d.other_contact_id)) not in apart
+    ]
 
 
 def _live(session: Session, decision: MatchDecision) -> bool:

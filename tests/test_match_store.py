@@ -414,3 +414,20 @@ def test_a_reply_after_the_merge_survives_the_unmerge(db_url: str) -> None:
             "replied",
             "active",
         )
+
+
+def test_a_pair_split_by_unmerge_is_not_offered_for_review_again(db_url: str) -> None:
+    """An import that bridges the two Chris Parks merges them past their open review pair;
+    unmerging that keeps them apart, so review must not ask about them again."""
+    chris_pair(db_url)
+    [again] = load(db_url, "cards-again.csv")  # gmail + Wingtip Toys: glues 9 and 10
+    assert (again.new_contacts, again.matched) == (0, 1)
+    with session_scope(db_url) as session:
+        assert [d.rule for d in open_reviews(session)] == ["conflict"]
+        assert unmerge(session, 9)[2].kind == "join"  # the bridging sighting leaves first
+    with session_scope(db_url) as session:
+        assert unmerge(session, 9)[2].kind == "merge"  # then 10 is split off 9
+    with session_scope(db_url) as session:
+        assert [(d.contact_id, d.other_contact_id, d.rule) for d in open_reviews(session)] == [
+            (3, 8, "conflict")
+        ]
