@@ -11,7 +11,7 @@ conflicting evidence, become `possible` decisions for `followup review`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from contacts.exportid import exported_contact, store_id
-from contacts.matching.engine import Outcome, Thresholds
+from contacts.matching.engine import Matcher, Outcome, Thresholds
 from contacts.matching.levels import Comparison
 from contacts.matching.storage import chunks, matcher_for, rec_of, refresh_keys, store_keys
 from contacts.merge import merge_contacts
@@ -93,9 +93,9 @@ def _open_pairs(session: Session, contact_ids: set[int]) -> set[tuple[int, int]]
 
 def _apply(
     session: Session,
+    matcher: Matcher,
     outcome: Outcome,
     pending: dict[int, SightingRow],
-    pair: Callable[[int, int], Comparison],
     run: str,
 ) -> MatchResult:
     """Write what the matcher decided: contacts founded, joined and merged, review pairs.
@@ -104,10 +104,9 @@ def _apply(
     bulk inserts, so the cost follows the size of the batch, not a query per group.
     """
     result = MatchResult(sightings=len(pending))
-    session.flush()
     groups = sorted(outcome.groups.values(), key=min)
-    review_ids = {x for a, b, _ in outcome.review for x in (a, b)}
-    stored_of = _contact_ids(session, {m for g in groups for m in g} | review_ids, pending)
+    # The contact of each stored sighting, as the neighbourhood read it (`Rec.cluster`).
+    stored_of = {i: r.cluster for i, r in matcher.recs.items() if r.cluster is not None}
     stored = {g[0]: sorted({stored_of[m] for m in g if m in stored_of}) for g in groups}
     loaded = _load_contacts(session, {c for ids in stored.values() for c in ids})
     # Empty collections set up front stay loaded after the flush: no query per contact.
@@ -127,7 +126,7 @@ def _apply(
             loser = loaded[loser_id]
             theirs = [s.id for s in loser.sightings]
             ours = [m for m in members if m not in theirs]
-            best = max((pair(a, b) for a in ours for b in theirs), key=lambda c: c.score)
+            best = max((matcher.pair(a, b) for a in ours for b in theirs), key=lambda c: c.score)
             evidence = best.as_dict()
             merge_contacts(
                 session, contact, loser, "auto-merge", evidence, evidence.get("score", 0.0)
@@ -173,22 +172,6 @@ def _decision(
         "score": score,
         "evidence": evidence,
     }
-
-
-def _contact_ids(
-    session: Session, sighting_ids: set[int], pending: dict[int, SightingRow]
-) -> dict[int, int]:
-    """The contact of each stored (not pending) sighting among `sighting_ids`."""
-    found: dict[int, int] = {}
-    for chunk in chunks(sighting_ids - pending.keys()):
-        for sid, cid in session.execute(
-            sa.select(SightingRow.id, SightingRow.contact_id).where(
-                SightingRow.id.in_(chunk), SightingRow.contact_id.is_not(None)
-            )
-        ):
-            if cid is not None:
-                found[sid] = cid
-    return found
 
 
 def _load_contacts(session: Session, ids: set[int]) -> dict[int, Contact]:
@@ -273,7 +256,7 @@ def _match_slice(url: str | None, thresholds: Thresholds | None, size: int) -> M
         new = [rec_of(s) for s in rows]
         matcher = matcher_for(session, new, thresholds)
         outcome = matcher.resolve(new)
-        result = _apply(session, outcome, pending, matcher.pair, run)
+        result = _apply(session, matcher, outcome, pending, run)
         store_keys(session, new)
         result.sightings += len(claimed)
         result.matched += len(claimed)
