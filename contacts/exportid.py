@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from contacts.merge import survivor_of
 from contacts.model import Contact, Meta, SightingRow
-from contacts.normalize import fold_accents
 from contacts.store import STORE_ID
+from contacts.survivorship import same_value
 
 _UID = re.compile(r"^followup:([0-9a-f]{32}):contact:([0-9]{1,18})$")
 
@@ -50,10 +50,6 @@ def exported_contact(session: Session, sighting: SightingRow, store: str) -> Con
     return contact
 
 
-def _same(value: str) -> str:
-    return " ".join(fold_accents(value).casefold().split())
-
-
 def _agrees(contact: Contact, sighting: SightingRow) -> bool:
     """True when the sighting shares a name, an address, a phone or a profile with the contact."""
     if set(sighting.email_keys or []) & {e.email_key for e in contact.emails}:
@@ -62,5 +58,5 @@ def _agrees(contact: Contact, sighting: SightingRow) -> bool:
         return True
     if sighting.linkedin and sighting.linkedin == contact.linkedin:
         return True
-    names = {_same(s.full_name) for s in contact.sightings} | {_same(contact.full_name)}
-    return bool(sighting.full_name) and _same(sighting.full_name) in names
+    names = {same_value(s.full_name) for s in contact.sightings} | {same_value(contact.full_name)}
+    return bool(sighting.full_name) and same_value(sighting.full_name) in names

@@ -44,7 +44,7 @@ def _case_score(value: str) -> int:
     return 0 if letters and (value.isupper() or value.islower()) else 1
 
 
-def _same_value(value: str) -> str:
+def same_value(value: str) -> str:
     """Spellings that differ only in case, accents or spacing count as one value."""
     return " ".join(fold_accents(value).casefold().split())
 
@@ -62,7 +62,7 @@ def choose(values: Sequence[str]) -> str:
         return ""
     groups: dict[str, list[int]] = {}
     for index, value in enumerate(present):
-        groups.setdefault(_same_value(value), []).append(index)
+        groups.setdefault(same_value(value), []).append(index)
     best = max(groups, key=lambda k: (len(groups[k]), groups[k][-1], len(k)))
     return max(
         (present[i] for i in groups[best]),
