@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from contacts.errors import RenderError
 from contacts.model import Contact, Enrollment, Event, Message
 from contacts.survivorship import primary_email
+from outreach.compose import attachment_problem
 from outreach.config import Config
 from outreach.render import Rendered, Renderer
 from outreach.senders import Sender, resolve_sender
@@ -132,8 +133,9 @@ def _attachments(config: Config, names: tuple[str, ...]) -> list[str]:
     found = []
     for name in names:
         path = Path(name) if Path(name).is_absolute() else base / name
-        if not path.is_file():
-            raise RenderError(f"attachment {path} not found; add the file or fix the stage")
+        problem = attachment_problem(str(path))
+        if problem:
+            raise RenderError(problem)
         found.append(str(path.resolve()))
     return found
 
