@@ -53,7 +53,6 @@ class FileOutcome:
     file: str  # path relative to the inbox, e.g. "spring-fair/scans.csv"
     event: str
     status: str
-    sequence: str = ""  # from the folder's event.toml, for planning
     records: int = 0
     accepted: int = 0
     quarantined: int = 0
@@ -264,7 +263,6 @@ def process_file(
             f"{type(exc).__name__}: {exc}; left in the inbox for the next pass"
         )
         return outcome
-    outcome.sequence = meta.sequence
     clear_failures(path, failed_dirs)  # before the move: it compares the bytes
     return _done(outcome, result, path, processed_dir / slug)
 
