@@ -30,15 +30,18 @@ from contacts.model import (
 from contacts.stoprules import email_key, is_suppressed
 
 
-def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _row(obj: Any) -> dict[str, Any]:
     """Every column of a row as JSON-able values (dates as ISO strings)."""
     out: dict[str, Any] = {}
     for column in obj.__table__.columns:
-        if column.key in skip:
-            continue
         value = getattr(obj, column.key)
         out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+def _sighting(sighting: SightingRow) -> dict[str, Any]:
+    """A sighting's columns with the names of its event and source file."""
+    return {**_row(sighting), "event": sighting.event.name, "source": sighting.source_file.name}
 
 
 def _quarantined_mentioning(session: Session, needles: set[str]) -> list[dict[str, Any]]:
@@ -62,14 +65,13 @@ def everything_about_address(session: Session, address: str) -> dict[str, Any] |
     if "@" not in address or not key:
         return None
     needles = {address.strip().lower(), key}
-    sightings = []
-    for s in session.scalars(
-        sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
-    ):
-        if key in (s.email_keys or []):
-            item = _row(s)
-            item["event"], item["source"] = s.event.name, s.source_file.name
-            sightings.append(item)
+    sightings = [
+        _sighting(s)
+        for s in session.scalars(
+            sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
+        )
+        if key in (s.email_keys or [])
+    ]
     messages = [
         _row(m)
         for m in session.scalars(sa.select(Message).order_by(Message.id))
@@ -103,13 +105,12 @@ def everything_about(session: Session, contact: Contact) -> dict[str, Any]:
     def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
         return [_row(r) for r in session.scalars(sa.select(model).where(*where).order_by(model.id))]
 
-    sightings = []
-    for s in session.scalars(
-        sa.select(SightingRow).where(SightingRow.contact_id == cid).order_by(SightingRow.id)
-    ):
-        item = _row(s)
-        item["event"], item["source"] = s.event.name, s.source_file.name
-        sightings.append(item)
+    sightings = [
+        _sighting(s)
+        for s in session.scalars(
+            sa.select(SightingRow).where(SightingRow.contact_id == cid).order_by(SightingRow.id)
+        )
+    ]
     quarantined = _quarantined_mentioning(session, needles)
     return {
         "contact": _row(contact),
