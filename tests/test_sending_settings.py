@@ -15,7 +15,7 @@ from contacts.errors import SendError
 from outreach.mailer import SmtpSettings
 from outreach.sending import send_due
 from tests.conftest import SAMPLES
-from tests.smtpd import Authenticator, Recorder, smtp_server
+from tests.smtpd import Authenticator, Recorder, followup_smtp, smtp_server
 from tests.test_sending import NOW, by_state, ready
 
 
@@ -117,15 +117,18 @@ def test_no_keyring_backend_is_a_message_not_a_traceback(project: Path, db_url: 
         keyring.set_keyring(previous)
 
 
-def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-untyped-def]
-    project: Path, db_url: str, cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _approve_the_fair(cli) -> None:  # type: ignore[no-untyped-def]
+    """Ingest the sample badge scans, plan the fair's follow-ups and approve them all."""
     cli("ingest", SAMPLES / "fair-scans.csv", "--event", "Fair", "--date", "2026-03-12")
     cli("outbox", "plan", "--event", "Fair")
     assert cli("outbox", "approve", "--all").code == 0
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
+
+
+def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-untyped-def]
+    project: Path, db_url: str, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _approve_the_fair(cli)
+    with followup_smtp(monkeypatch) as recorder:
         monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "bogus")
         result = cli("outbox", "send", "--send", "--ignore-window")
     assert (result.code, result.err) == (
@@ -141,13 +144,8 @@ def test_send_with_a_bad_security_setting_exits_cleanly(  # type: ignore[no-unty
 def test_an_empty_smtp_host_stops_the_run_before_any_claim(  # type: ignore[no-untyped-def]
     project: Path, db_url: str, cli, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    cli("ingest", SAMPLES / "fair-scans.csv", "--event", "Fair", "--date", "2026-03-12")
-    cli("outbox", "plan", "--event", "Fair")
-    assert cli("outbox", "approve", "--all").code == 0
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        monkeypatch.setenv("FOLLOWUP_SMTP_PORT", str(port))
-        monkeypatch.setenv("FOLLOWUP_SMTP_SECURITY", "none")
+    _approve_the_fair(cli)
+    with followup_smtp(monkeypatch) as recorder:
         if where == "environment":
             monkeypatch.setenv("FOLLOWUP_SMTP_HOST", "")
             expected = (
