@@ -173,34 +173,28 @@ def test_forget_needs_an_email_address_or_a_contact_id(project: Path, cli) -> No
     )
 
 
-def test_answering_no_erases_nothing_and_exits_1(
+@pytest.mark.parametrize(
+    ("answer", "code", "err"),
+    [
+        ("n\n", 1, "nothing erased\n"),  # answering no
+        ("", 130, "no answer; nothing forgotten; pass --yes to confirm non-interactively\n"),
+    ],
+    ids=["no", "closed-input"],
+)
+def test_forget_without_a_yes_erases_nothing_and_says_so(
     project: Path,
     cli,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    code: int,
+    err: str,
 ) -> None:
     Path("a.csv").write_text("Full Name,Email\nMaria García,maria.garcia@northwind.example\n")
     assert cli("ingest", "a.csv", "--event", "Fair").code == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
     result = cli("contacts", "forget", "maria.garcia@northwind.example")
-    assert (result.code, result.err) == (1, "nothing erased\n")
+    assert (result.code, result.err) == (code, err)
     assert "Traceback" not in result.out
-    with session_scope(os.environ["FOLLOWUP_DB"]) as session:
-        assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
-
-
-def test_no_answer_on_a_closed_input_forgets_nothing_and_says_so(
-    project: Path,
-    cli,  # type: ignore[no-untyped-def]
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    Path("a.csv").write_text("Full Name,Email\nMaria García,maria.garcia@northwind.example\n")
-    assert cli("ingest", "a.csv", "--event", "Fair").code == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    result = cli("contacts", "forget", "maria.garcia@northwind.example")
-    assert (result.code, result.err) == (
-        130,
-        "no answer; nothing forgotten; pass --yes to confirm non-interactively\n",
-    )
     with session_scope(os.environ["FOLLOWUP_DB"]) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
 
