@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contacts.errors import StoreError
-from contacts.store import engine_for, resolve_url
+from contacts.store import engine_for, resolve_url, sqlite_file
 
 POLL_SECONDS = 0.2
 
@@ -38,9 +38,9 @@ def lock_key(name: str) -> int:
 
 def lock_file_for(url: str, name: str) -> Path:
     """Where the file lock for `name` lives: beside a SQLite file, else in the temp folder."""
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(f"{parsed.database}.{name}.lock")
+    database = sqlite_file(sa.make_url(url))
+    if database is not None:
+        return Path(f"{database}.{name}.lock")
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"followup-{digest}.{name}.lock"
 

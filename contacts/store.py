@@ -35,15 +35,17 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("FOLLOWUP_DB") or DEFAULT_DB
 
 
-def _sqlite_file(url: sa.URL) -> Path | None:
-    """The file of a SQLite URL; None for an in-memory database."""
+def sqlite_file(url: sa.URL) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or another database."""
     database = url.database
-    return Path(database) if database and database != ":memory:" else None
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
 
 
-def _prepare_sqlite_file(url: sa.URL) -> None:
+def _preparesqlite_file(url: sa.URL) -> None:
     """Create the SQLite file's folder, and the file itself readable by its owner only."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,14 +116,14 @@ def engine_for(url: str | None = None, *, must_exist: bool = False) -> Engine:
         ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            path = _sqlite_file(parsed)
+            path = sqlite_file(parsed)
             if must_exist and path is not None and not path.exists():
                 raise StoreError(
                     f"no contact store at {path}: run `followup ingest FILE` or `followup "
                     "run FOLDER` first, or point --db / FOLLOWUP_DB at your store"
                 )
             try:
-                _prepare_sqlite_file(parsed)
+                _preparesqlite_file(parsed)
             except OSError as exc:
                 raise StoreError(
                     f"cannot open the database {resolved}: cannot create {parsed.database} "

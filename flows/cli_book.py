@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Annotated
 
 import click
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.exc import ArgumentError
 
 from contacts import access, book
 from contacts.errors import InputError
 from contacts.events import find_event, parse_date
 from contacts.forget import forget
-from contacts.store import resolve_url, session_scope
+from contacts.store import resolve_url, session_scope, sqlite_file
 from contacts.survivorship import primary_first
 from flows.cliapp import (
     ConfigOption,
@@ -189,11 +191,15 @@ def _store_of_project(db: str | None, config_file: Path | None) -> str:
     (here, then beside followup.toml), so `--config` from another folder erases from the
     project's store, not from a new empty one made here."""
     url = resolve_url(db)
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+    try:
+        parsed = sa.make_url(url)
+    except ArgumentError:
+        return url  # opening it says what is wrong with it
+    database = sqlite_file(parsed)
+    if database is None:
         return url
-    path = _in_project(url[len(prefix) :], config_file)
-    return prefix + str(path) if path.exists() else url
+    path = _in_project(str(database), config_file)
+    return parsed.set(database=str(path)).render_as_string(False) if path.exists() else url
 
 
 def _in_project(value: str, config_file: Path | None) -> Path:
