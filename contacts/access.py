@@ -9,12 +9,13 @@ Only reads; `contacts.forget` is what erases.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from contacts.footprint import mentions
+from contacts.footprint import find_footprint, mentions
 from contacts.model import (
     Cadence,
     Contact,
@@ -44,12 +45,17 @@ def _sighting(sighting: SightingRow) -> dict[str, Any]:
     return {**_row(sighting), "event": sighting.event.name, "source": sighting.source_file.name}
 
 
+def _quarantined(rows: Iterable[Quarantined]) -> list[dict[str, Any]]:
+    """Quarantined rows with the name of the file each came from."""
+    return [{"source": q.source_file.name, **_row(q)} for q in rows]
+
+
 def _quarantined_mentioning(session: Session, needles: set[str]) -> list[dict[str, Any]]:
-    return [
-        {"source": q.source_file.name, **_row(q)}
+    return _quarantined(
+        q
         for q in session.scalars(sa.select(Quarantined).order_by(Quarantined.id))
         if mentions([q.raw, q.reason], needles)
-    ]
+    )
 
 
 def everything_about_address(session: Session, address: str) -> dict[str, Any] | None:
@@ -61,23 +67,25 @@ def everything_about_address(session: Session, address: str) -> dict[str, Any] |
 
     Example: a row quarantined for unreadable bytes is found by the address it holds.
     """
-    key = email_key(address)
-    if "@" not in address or not key:
+    if "@" not in address or not email_key(address):
         return None
-    needles = {address.strip().lower(), key}
+    found = find_footprint(session, address)
     sightings = [
         _sighting(s)
         for s in session.scalars(
-            sa.select(SightingRow).where(SightingRow.contact_id.is_(None)).order_by(SightingRow.id)
+            sa.select(SightingRow)
+            .where(SightingRow.id.in_(found.sighting_ids))
+            .order_by(SightingRow.id)
         )
-        if key in (s.email_keys or [])
     ]
-    messages = [
-        _row(m)
-        for m in session.scalars(sa.select(Message).order_by(Message.id))
-        if email_key(m.to_addr) == key
-    ]
-    quarantined = _quarantined_mentioning(session, needles)
+    messages = [_row(m) for m in found.messages]
+    quarantined = _quarantined(
+        session.scalars(
+            sa.select(Quarantined)
+            .where(Quarantined.id.in_(found.quarantined))
+            .order_by(Quarantined.id)
+        )
+    )
     if not (sightings or messages or quarantined):
         return None
     empty: list[dict[str, Any]] = []
