@@ -49,8 +49,7 @@ class Window:
         problem = window_problem(text)
         if problem:
             raise ConfigError(f"send.window = {text!r}: {problem}")
-        first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
-        return cls(first, last)
+        return cls(*_bounds(text))
 
 
 def window_problem(text: str) -> str:
@@ -60,12 +59,18 @@ def window_problem(text: str) -> str:
     FOLLOWUP_SEND_WINDOW or the file.
     """
     try:
-        first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+        first, last = _bounds(text)
     except ValueError:
         return "write it as HH:MM-HH:MM, e.g. 09:00-17:00"
     if first >= last:
         return "the start must be before the end"
     return ""
+
+
+def _bounds(text: str) -> tuple[dt.time, dt.time]:
+    """'09:00-17:00' -> (09:00, 17:00); ValueError for anything else."""
+    first, last = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+    return first, last
 
 
 def zone(name: str) -> ZoneInfo:
