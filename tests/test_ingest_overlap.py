@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import traceback
@@ -61,6 +62,11 @@ def at_once(url: str, hold: str, *commands: list[str]) -> list[int]:
 
     engine = engine_for(url)
     sa.event.listen(engine, "after_cursor_execute", hold_the_first)
+    # Typer (0.29) sets PYDANTIC_DISABLE_PLUGINS while it parses a command line and deletes
+    # it after, so two in-process runs in threads can delete it twice (KeyError). With the
+    # variable already set it only restores it. Separate processes, as users run, never meet.
+    plugins = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
     try:
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(commands))]
         for t in threads:
@@ -69,6 +75,8 @@ def at_once(url: str, hold: str, *commands: list[str]) -> list[int]:
             t.join()
     finally:
         sa.event.remove(engine, "after_cursor_execute", hold_the_first)
+        if plugins is None:
+            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
     return [codes[i] for i in range(len(commands))]
 
 
