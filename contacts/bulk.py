@@ -1,4 +1,4 @@
-"""Fast appends for the tables ingest fills with many rows (sightings, quarantine).
+"""Fast appends and updates for tables filled with many rows at once (sightings, keys...).
 
 SQLAlchemy's per-row parameter processing (JSON serialization, type processors) costs
 more than the database work for a 100,000-row export, so ingest hands over tuples whose
@@ -18,6 +18,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.model import Base
+
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -25,7 +27,7 @@ def to_json(value: Any) -> str:
     """JSON text for a JSON column (what SQLAlchemy's JSON type would store)."""
     if not value:
         return "[]" if isinstance(value, list) else "{}" if isinstance(value, dict) else "null"
-    return orjson.dumps(value).decode("utf-8")
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
 
 
 def timestamp(session: Session, when: dt.datetime) -> Any:
@@ -35,20 +37,44 @@ def timestamp(session: Session, when: dt.datetime) -> Any:
     return when
 
 
-def insert_rows(
-    session: Session, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """INSERT `rows` (tuples in `columns` order) into `table` inside the session's transaction."""
-    if not rows:
-        return
+def _statement_args(
+    session: Session, n: int, rows: Sequence[Sequence[Any]]
+) -> tuple[sa.Connection, list[str], list[Any]]:
+    """The connection, `n` placeholders in the driver's style, and `rows` to bind to them."""
     conn = session.connection()
     style = conn.dialect.paramstyle
     if style in _MARKS:
-        marks = ", ".join([_MARKS[style]] * len(columns))
-    elif style == "numeric":
-        marks = ", ".join(f":{i + 1}" for i in range(len(columns)))
-    else:  # named
-        marks = ", ".join(f":p{i}" for i in range(len(columns)))
-        rows = [{f"p{i}": v for i, v in enumerate(r)} for r in rows]  # type: ignore[misc]
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-    conn.exec_driver_sql(sql, list(rows))  # type: ignore[arg-type]
+        return conn, [_MARKS[style]] * n, list(rows)
+    if style == "numeric":
+        return conn, [f":{i + 1}" for i in range(n)], list(rows)
+    named = [{f"p{i}": v for i, v in enumerate(r)} for r in rows]
+    return conn, [f":p{i}" for i in range(n)], named
+
+
+def insert_rows(
+    session: Session, model: type[Base], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT `rows` (tuples in `columns` order) into `model`'s table, in the session's
+    transaction."""
+    if not rows:
+        return
+    conn, marks, params = _statement_args(session, len(columns), rows)
+    sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+    conn.exec_driver_sql(sql, params)
+
+
+def update_rows(
+    session: Session,
+    model: type[Base],
+    columns: Sequence[str],
+    key: str,
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """UPDATE `model`'s table SET `columns` WHERE `key` matches, for each row in one executemany:
+    `rows` are tuples of the new values in `columns` order followed by the key's value."""
+    if not rows:
+        return
+    conn, marks, params = _statement_args(session, len(columns) + 1, rows)
+    sets = ", ".join(f"{c} = {m}" for c, m in zip(columns, marks, strict=False))
+    sql = f"UPDATE {model.__tablename__} SET {sets} WHERE {key} = {marks[-1]}"
+    conn.exec_driver_sql(sql, params)

@@ -18,12 +18,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from contacts.bulk import insert_rows, timestamp, to_json
 from contacts.exportid import exported_contact, store_id
+from contacts.joining import Group, write_groups
 from contacts.matching.engine import Matcher, Outcome, Thresholds
 from contacts.matching.levels import Comparison
 from contacts.matching.storage import chunks, matcher_for, rec_of, refresh_keys, store_keys
 from contacts.merge import merge_contacts
-from contacts.model import Contact, MatchDecision, SightingRow
+from contacts.model import Contact, MatchDecision, SightingRow, utcnow
 from contacts.store import session_scope
 from contacts.survivorship import attach, recompute, refresh_contact
 
@@ -100,28 +102,51 @@ def _apply(
 ) -> MatchResult:
     """Write what the matcher decided: contacts founded, joined and merged, review pairs.
 
-    The store is read in a few bulk queries up front and written in a few flushes and
-    bulk inserts, so the cost follows the size of the batch, not a query per group.
+    A group that founds a contact or joins one stored contact is written in bulk
+    (`contacts.joining`); one that merges stored contacts goes through `merge_contacts`.
+    The cost follows the size of the batch, not a query per group.
     """
     result = MatchResult(sightings=len(pending))
     groups = sorted(outcome.groups.values(), key=min)
     # The contact of each stored sighting, as the neighbourhood read it (`Rec.cluster`).
     stored_of = {i: r.cluster for i, r in matcher.recs.items() if r.cluster is not None}
     stored = {g[0]: sorted({stored_of[m] for m in g if m in stored_of}) for g in groups}
-    loaded = _load_contacts(session, {c for ids in stored.values() for c in ids})
-    # Empty collections set up front stay loaded after the flush: no query per contact.
-    founded = {
-        g[0]: Contact(sightings=[], emails=[], phones=[]) for g in groups if not stored[g[0]]
-    }
-    session.add_all(founded.values())
-    session.flush()
-    result.new_contacts = len(founded)
-    touched: list[Contact] = []
+    merging = [g for g in groups if len(stored[g[0]]) > 1]
+    contact_for = _merge_groups(session, matcher, merging, stored, pending)
+    plain = [g for g in groups if len(stored[g[0]]) <= 1]
+    joins = [Group(next(iter(stored[g[0]]), None), [pending[m] for m in g if m in pending])
+             for g in plain]  # fmt: skip
+    written = write_groups(session, joins)
+    contact_for.update((g[0], contact_id) for g, contact_id in zip(plain, written, strict=True))
     contact_of: dict[int, int] = {}
     decided: list[dict[str, Any]] = []
     for members in groups:
+        contact_id = contact_for[members[0]]
+        for index, sid in enumerate(m for m in members if m in pending):
+            founds = index == 0 and not stored[members[0]]
+            decided.append(_decision(sid, contact_id, outcome, run, first=founds))
+            result.new_contacts += founds
+            result.matched += not founds
+        contact_of.update((member, contact_id) for member in members)
+    _insert_decisions(session, decided)
+    result.review = _possible_pairs(session, outcome, {**stored_of, **contact_of})
+    return result
+
+
+def _merge_groups(
+    session: Session,
+    matcher: Matcher,
+    groups: list[list[int]],
+    stored: dict[int, list[int]],
+    pending: dict[int, SightingRow],
+) -> dict[int, int]:
+    """Merge the stored contacts of each group into its first and attach its new sightings;
+    returns the surviving contact of each group (keyed by the group's first member)."""
+    loaded = _load_contacts(session, {c for g in groups for c in stored[g[0]]})
+    survivors: dict[int, Contact] = {}
+    for members in groups:
         ids = stored[members[0]]
-        contact = loaded[ids[0]] if ids else founded[members[0]]
+        contact = loaded[ids[0]]
         for loser_id in ids[1:]:
             loser = loaded[loser_id]
             theirs = [s.id for s in loser.sightings]
@@ -131,33 +156,47 @@ def _apply(
             merge_contacts(
                 session, contact, loser, "auto-merge", evidence, evidence.get("score", 0.0)
             )
-        for index, sid in enumerate(m for m in members if m in pending):
-            attach(contact, pending[sid])
-            founds = index == 0 and not ids
-            decided.append(_decision(sid, contact, outcome, run, first=founds))
-            result.matched += not founds
-        touched.append(contact)
-        for member in members:
-            contact_of[member] = contact.id
+        for sid in members:
+            if sid in pending:
+                attach(contact, pending[sid])
+        survivors[members[0]] = contact
     session.flush()
-    _insert_decisions(session, decided)
-    for contact in touched:
+    for contact in survivors.values():
         recompute(contact)
-    result.review = _possible_pairs(session, outcome, {**stored_of, **contact_of})
     session.flush()
-    return result
+    return {first: contact.id for first, contact in survivors.items()}
+
+
+DECISION_COLUMNS = ("kind", "sighting_id", "contact_id", "other_contact_id", "rule", "score",
+                    "evidence", "created_at", "resolution")  # fmt: skip
 
 
 def _insert_decisions(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Add decisions (all with the same fields) in one bulk insert, in the order given."""
-    if rows:
-        session.execute(sa.insert(MatchDecision), rows)
+    """Add decisions in one bulk insert, in the order given (ids follow it)."""
+    now = timestamp(session, utcnow())
+    insert_rows(
+        session,
+        MatchDecision,
+        DECISION_COLUMNS,
+        [
+            (
+                r["kind"],
+                r.get("sighting_id"),
+                r["contact_id"],
+                r.get("other_contact_id"),
+                r["rule"],
+                float(r["score"]),
+                to_json(r["evidence"]),
+                now,
+                "",
+            )
+            for r in rows
+        ],  # fmt: skip
+    )
 
 
-def _decision(
-    sid: int, contact: Contact, outcome: Outcome, run: str, first: bool
-) -> dict[str, Any]:
-    """The record of one new sighting: founding `contact` (first) or joining it, and why."""
+def _decision(sid: int, contact_id: int, outcome: Outcome, run: str, first: bool) -> dict[str, Any]:
+    """The record of one new sighting: founding its contact (first) or joining it, and why."""
     evidence: dict[str, Any] = {"run": run}
     rule, score = "new-contact", 0.0
     if not first:
@@ -167,7 +206,7 @@ def _decision(
     return {
         "kind": "new" if first else "join",
         "sighting_id": sid,
-        "contact_id": contact.id,
+        "contact_id": contact_id,
         "rule": rule,
         "score": score,
         "evidence": evidence,

@@ -9,7 +9,7 @@ shown, and `primary_email` the address a contact is written to.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -80,31 +80,51 @@ def refresh_contact(session: Session, contact: Contact) -> None:
     recompute(contact)
 
 
+DISPLAY_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "linkedin")
+
+
+def display(sightings: Sequence[Any]) -> dict[str, str]:
+    """A contact's display fields (`DISPLAY_FIELDS`) from its sightings, listed oldest first.
+
+    The first and last name come from the sightings that carry the winning full name, so
+    a contact never shows one sighting's given name with another's surname.
+    """
+    full = choose([s.full_name for s in sightings])
+    same_name = [s for s in sightings if s.full_name == full] or sightings
+    return {
+        "full_name": full,
+        "first_name": choose([s.first_name for s in same_name]),
+        "last_name": choose([s.last_name for s in same_name]),
+        "company": choose([s.company for s in sightings]),
+        "title": choose([s.title for s in sightings]),
+        "linkedin": choose([s.linkedin for s in sightings]),
+    }
+
+
 def recompute(contact: Contact) -> None:
     """`refresh_contact` for a contact whose sightings, emails and phones are up to date in
     memory (a new contact, or one loaded after every change was flushed): no flush."""
     sightings: list[SightingRow] = sorted(contact.sightings, key=lambda s: s.id)
-    full = choose([s.full_name for s in sightings])
-    contact.full_name = full
-    same_name = [s for s in sightings if s.full_name == full] or sightings
-    contact.first_name = choose([s.first_name for s in same_name])
-    contact.last_name = choose([s.last_name for s in same_name])
-    contact.company = choose([s.company for s in sightings])
-    contact.title = choose([s.title for s in sightings])
-    contact.linkedin = choose([s.linkedin for s in sightings])
+    for name, value in display(sightings).items():
+        setattr(contact, name, value)
     email_counts = Counter(k for s in sightings for k in s.email_keys)
-    _mark_primary(contact.emails, lambda e: email_counts[e.email_key])
+    _mark_primary(contact.emails, [email_counts[e.email_key] for e in contact.emails])
     phone_counts = Counter(p for s in sightings for p in s.phones)
-    _mark_primary(contact.phones, lambda p: phone_counts[p.phone])
+    _mark_primary(contact.phones, [phone_counts[p.phone] for p in contact.phones])
 
 
-def _mark_primary(items: Sequence[Any], count: Callable[[Any], int]) -> None:
-    """Flag the most often seen item as primary; the earliest one wins a tie."""
-    for item in items:
-        item.is_primary = False
-    if items:
-        best = max(range(len(items)), key=lambda i: (count(items[i]), -i))
-        items[best].is_primary = True
+def primary_index(counts: Sequence[int]) -> int | None:
+    """Which of a contact's emails (or phones), given how often each was seen in the order
+    they were stored, is primary: the most often seen; the earliest wins a tie."""
+    if not counts:
+        return None
+    return max(range(len(counts)), key=lambda i: (counts[i], -i))
+
+
+def _mark_primary(items: Sequence[Any], counts: Sequence[int]) -> None:
+    best = primary_index(counts)
+    for index, item in enumerate(items):
+        item.is_primary = index == best
 
 
 def attach(contact: Contact, sighting: SightingRow) -> None:

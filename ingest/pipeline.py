@@ -46,10 +46,6 @@ SIGHTING_FIELDS = (
 )  # fmt: skip
 
 
-SIGHTINGS: sa.Table = SightingRow.__table__  # type: ignore[assignment]
-QUARANTINE: sa.Table = Quarantined.__table__  # type: ignore[assignment]
-
-
 @dataclass
 class IngestResult:
     """What happened to one file (plain data: safe to pass between Prefect tasks)."""
@@ -222,11 +218,11 @@ def store_records(
             row[index] = to_json(row[index])
         sightings.append((*row, *tail))
         if len(sightings) >= CHUNK:
-            insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
+            insert_rows(session, SightingRow, SIGHTING_COLUMNS, sightings)
             sightings = []
-    insert_rows(session, SIGHTINGS, SIGHTING_COLUMNS, sightings)
+    insert_rows(session, SightingRow, SIGHTING_COLUMNS, sightings)
     for start in range(0, len(rejected), CHUNK):
-        insert_rows(session, QUARANTINE, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
+        insert_rows(session, Quarantined, QUARANTINE_COLUMNS, rejected[start : start + CHUNK])
 
 
 def ingest_file(

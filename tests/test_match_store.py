@@ -23,6 +23,7 @@ from contacts.model import (
 from contacts.review import decide, open_reviews
 from contacts.stoprules import set_status
 from contacts.store import session_scope
+from contacts.survivorship import recompute
 from contacts.unmerge import unmerge
 from ingest.pipeline import ingest_file
 from outreach.keepintouch import set_cadence
@@ -431,3 +432,44 @@ def test_a_pair_split_by_unmerge_is_not_offered_for_review_again(db_url: str) ->
         assert [(d.contact_id, d.other_contact_id, d.rule) for d in open_reviews(session)] == [
             (3, 8, "conflict")
         ]
+
+
+def test_contacts_written_in_bulk_show_what_survivorship_computes(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Founding and joining are written with bulk statements (`contacts.joining`); each
+    contact must show exactly what `survivorship.recompute` makes of its sightings."""
+    load(db_url, *FILES, "cards-again.csv")
+    # Dana's work address comes first; her home address, seen three times, takes over.
+    for step, email in enumerate(["dana@work.example", "dana.r@gmail.com", "dana.r@gmail.com"]):
+        path = tmp_path / f"dana-{step}.csv"
+        # (a different note each time: a file with the same bytes is not read twice)
+        path.write_text(f"Name,Email,Mobile,Notes\nDana Reyes,{email},+1 303 555 0177,{step}\n")
+        ingest_file(path, "Expo", region="US", url=db_url)
+        match_pending(db_url)
+    with session_scope(db_url) as session:
+        contacts = session.scalars(
+            sa.select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id)
+        ).all()
+        assert len(contacts) == 10
+        with session.no_autoflush:  # loading the next contact's sightings must not flush
+            for contact in contacts:
+                recompute(contact)
+        changed = [
+            (type(obj).__name__, getattr(obj, "id", None))
+            for obj in session.dirty
+            if session.is_modified(obj)
+        ]
+        assert changed == []
+        robert = session.get_one(Contact, 1)
+        assert (robert.full_name, robert.company) == ("Robert Smith", "Acme")
+        assert [(p.phone, p.is_primary) for p in robert.phones] == [
+            ("+16175550100", True),
+            ("+16175550199", False),
+        ]
+        dana = session.get_one(Contact, 11)
+        assert [(e.email, e.is_primary) for e in dana.emails] == [
+            ("dana@work.example", False),
+            ("dana.r@gmail.com", True),
+        ]
+        assert [(p.phone, p.is_primary) for p in dana.phones] == [("+13035550177", True)]

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from contacts.bulk import insert_rows
 from contacts.matching.engine import Matcher, Thresholds
 from contacts.matching.levels import Stats
 from contacts.matching.records import KEYS_VERSION, Rec, block_keys, make_rec, stat_keys
@@ -69,12 +70,9 @@ def rec_of(sighting: SightingFields) -> Rec:
 def store_keys(session: Session, recs: list[Rec]) -> None:
     """Index new sightings by their blocking and frequency keys (one bulk insert)."""
     rows = [
-        {"sighting_id": rec.id, "key": key[:400]}
-        for rec in recs
-        for key in sorted(set(block_keys(rec) + stat_keys(rec)))
+        (rec.id, key[:400]) for rec in recs for key in sorted(set(block_keys(rec) + stat_keys(rec)))
     ]
-    if rows:
-        session.execute(sa.insert(MatchKey), rows)
+    insert_rows(session, MatchKey, ("sighting_id", "key"), rows)
 
 
 def refresh_keys(session: Session) -> int:
