@@ -78,3 +78,19 @@ def update_rows(
     sets = ", ".join(f"{c} = {m}" for c, m in zip(columns, marks, strict=False))
     sql = f"UPDATE {model.__tablename__} SET {sets} WHERE {key} = {marks[-1]}"
     conn.exec_driver_sql(sql, params)
+
+
+def add_to_counts(
+    session: Session, model: type[Base], key: str, count: str, rows: Sequence[tuple[str, int]]
+) -> None:
+    """Add each row's number to the `count` column of the row with its `key`, creating the
+    row when missing (INSERT ... ON CONFLICT, which SQLite and PostgreSQL both take)."""
+    if not rows:
+        return
+    conn, marks, params = _statement_args(session, 2, rows)
+    table = model.__tablename__
+    sql = (
+        f"INSERT INTO {table} ({key}, {count}) VALUES ({marks[0]}, {marks[1]}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
+    conn.exec_driver_sql(sql, params)

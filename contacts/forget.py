@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from contacts.errors import InputError
 from contacts.footprint import find_footprint
+from contacts.matching.storage import forget_keys
 from contacts.model import (
     MAX_ID,
     Cadence,
@@ -31,7 +32,6 @@ from contacts.model import (
     InboundMail,
     Interaction,
     MatchDecision,
-    MatchKey,
     Message,
     Quarantined,
     SightingRow,
@@ -93,12 +93,12 @@ def _erase_rows(
         sa.delete(ContactPhone).where(ContactPhone.contact_id.in_(contact_ids)),
         sa.delete(ContactTag).where(ContactTag.contact_id.in_(contact_ids)),
         sa.delete(Cadence).where(Cadence.contact_id.in_(contact_ids)),
-        sa.delete(MatchKey).where(MatchKey.sighting_id.in_(sighting_ids)),
         sa.delete(SightingRow).where(SightingRow.id.in_(sighting_ids)),
         sa.update(Contact).where(Contact.id.in_(contact_ids)).values(merged_into=None),
         sa.delete(Contact).where(Contact.id.in_(contact_ids)),
         sa.delete(Quarantined).where(Quarantined.id.in_(found.quarantined)),
     ]
+    forget_keys(session, sighting_ids)
     for step in steps:
         session.execute(step, execution_options={"synchronize_session": False})
     result.scrubbed = scrub_others(session, found.needles)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from contacts.model import MatchDecision
+from contacts.model import SURNAMES_COUNTED, MatchDecision, MatchKeyCount
 
 
 def _v1(conn: Connection) -> None:
@@ -27,4 +27,21 @@ def _v2(conn: Connection) -> None:
     kind.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: Connection) -> None:
+    """Count the term-frequency keys of the key index into `match_key_counts` once; from
+    then on the counts are kept as keys are stored and erased."""
+    sa.Table(MatchKeyCount.__tablename__, MatchKeyCount.metadata).create(conn, checkfirst=True)
+    conn.execute(sa.delete(MatchKeyCount))
+    conn.exec_driver_sql(
+        "INSERT INTO match_key_counts (key, n) SELECT key, COUNT(*) FROM match_keys"
+        " WHERE substr(key, 1, 3) IN ('ln:', 'fn:', 'co:') GROUP BY key"
+    )
+    surnames = conn.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(MatchKeyCount.n), 0)).where(
+            MatchKeyCount.key.like("ln:%")
+        )
+    )
+    conn.execute(sa.insert(MatchKeyCount).values(key=SURNAMES_COUNTED, n=surnames))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def utcnow() -> dt.datetime:
@@ -192,6 +192,23 @@ class MatchKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sighting_id: Mapped[int] = mapped_column(sa.ForeignKey("sightings.id"), index=True)
     key: Mapped[str] = mapped_column(sa.String(400), index=True)
+
+
+class MatchKeyCount(Base):
+    """How many matched sightings carry each term-frequency key ('ln:smith', 'fn:robert',
+    'co:acme'), and under `SURNAMES_COUNTED` how many surnames there are in all.
+
+    Kept with the key index (`contacts.matching.storage`), so a match reads a term's
+    frequency in one look-up instead of counting it over the index of a big store.
+    """
+
+    __tablename__ = "match_key_counts"
+
+    key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+SURNAMES_COUNTED = "ln:*"  # no surname key has a '*' (keys keep only a-z and 0-9)
 
 
 class Enrollment(Base):

@@ -473,3 +473,48 @@ def test_contacts_written_in_bulk_show_what_survivorship_computes(
             ("dana.r@gmail.com", True),
         ]
         assert [(p.phone, p.is_primary) for p in dana.phones] == [("+13035550177", True)]
+
+
+def test_term_frequency_counts_follow_the_key_index(db_url: str) -> None:
+    """`match_key_counts` holds, for every surname, given name and company key, how many
+    indexed sightings carry it (and the surnames in all), through matching, forgetting,
+    re-indexing and the migration that first fills it."""
+    from contacts import store
+    from contacts.forget import forget
+    from contacts.matching.storage import KEYS_META
+    from contacts.model import SURNAMES_COUNTED, MatchKey, MatchKeyCount, Meta
+
+    def kept() -> dict[str, int]:
+        with session_scope(db_url) as session:
+            return dict(session.execute(sa.select(MatchKeyCount.key, MatchKeyCount.n)).all())
+
+    def counted() -> dict[str, int]:
+        with session_scope(db_url) as session:
+            rows = session.execute(
+                sa.select(MatchKey.key, sa.func.count())
+                .where(sa.func.substr(MatchKey.key, 1, 3).in_(("ln:", "fn:", "co:")))
+                .group_by(MatchKey.key)
+            ).all()
+        found = {key: n for key, n in rows}
+        found[SURNAMES_COUNTED] = sum(n for key, n in found.items() if key.startswith("ln:"))
+        return found
+
+    load(db_url, *FILES)
+    assert kept() == counted()
+    assert (kept()["ln:smith"], kept()["fn:robert"], kept()["co:acme"]) == (3, 3, 4)
+    assert kept()[SURNAMES_COUNTED] == 14
+    forget(db_url, "bob.smith@acme.example")  # Bob/Robert Smith: three sightings
+    assert kept() == counted()
+    assert ("ln:smith" not in kept(), kept()["co:acme"], kept()[SURNAMES_COUNTED]) == (True, 1, 11)
+    with session_scope(db_url) as session:  # indexed under older key rules: re-indexed
+        session.execute(sa.delete(Meta).where(Meta.key == KEYS_META))
+        session.execute(sa.update(MatchKeyCount).values(n=99))
+    match_pending(db_url)
+    assert kept() == counted()
+    engine = store.engine_for(db_url)  # a version 2 store: counted once by the migration
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE match_key_counts"))
+        conn.execute(sa.update(Meta).where(Meta.key == "schema_version").values(value="2"))
+    store.dispose(db_url)
+    assert store.schema_version(db_url) == 3
+    assert kept() == counted() and kept()[SURNAMES_COUNTED] == 11

@@ -204,4 +204,4 @@ def test_a_version_1_store_gets_the_decision_kind_index(db_url: str) -> None:
     inspector = sa.inspect(store.engine_for(db_url))
     indexes = {i["name"] for i in inspector.get_indexes("match_decisions")}
     assert "ix_match_decisions_kind" in indexes
-    assert store.schema_version(db_url) == 2
+    assert store.schema_version(db_url) == SCHEMA_VERSION

@@ -6,19 +6,28 @@ key with one of them, plus the other sightings of those contacts (for cluster co
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from contacts.bulk import insert_rows
+from contacts.bulk import add_to_counts, insert_rows
 from contacts.matching.engine import Matcher, Thresholds
 from contacts.matching.levels import Stats
 from contacts.matching.records import KEYS_VERSION, Rec, block_keys, make_rec, stat_keys
-from contacts.model import MatchDecision, MatchKey, Meta, SightingRow
+from contacts.model import (
+    SURNAMES_COUNTED,
+    MatchDecision,
+    MatchKey,
+    MatchKeyCount,
+    Meta,
+    SightingRow,
+)
 
 CHUNK = 500
+STAT_PREFIXES = frozenset(("ln:", "fn:", "co:"))  # the keys `stat_keys` makes
 KEYS_META = "match_keys_version"  # absent: indexed before key rules were versioned (1)
 
 
@@ -68,11 +77,39 @@ def rec_of(sighting: SightingFields) -> Rec:
 
 
 def store_keys(session: Session, recs: list[Rec]) -> None:
-    """Index new sightings by their blocking and frequency keys (one bulk insert)."""
+    """Index new sightings by their blocking and frequency keys (one bulk insert), and add
+    their frequency keys to the stored counts."""
     rows = [
         (rec.id, key[:400]) for rec in recs for key in sorted(set(block_keys(rec) + stat_keys(rec)))
     ]
     insert_rows(session, MatchKey, ("sighting_id", "key"), rows)
+    _add_counts(session, Counter(key[:400] for rec in recs for key in stat_keys(rec)))
+
+
+def forget_keys(session: Session, sighting_ids: Iterable[int]) -> None:
+    """Take sightings out of the key index and their frequency keys out of the counts."""
+    ids = sorted(set(sighting_ids))
+    gone: Counter[str] = Counter()
+    for chunk in chunks(ids):
+        gone.update(
+            key
+            for key in session.scalars(
+                sa.select(MatchKey.key).where(MatchKey.sighting_id.in_(chunk))
+            )
+            if key[:3] in STAT_PREFIXES
+        )
+        session.execute(sa.delete(MatchKey).where(MatchKey.sighting_id.in_(chunk)))
+    _add_counts(session, Counter({key: -n for key, n in gone.items()}))
+    session.execute(sa.delete(MatchKeyCount).where(MatchKeyCount.n <= 0))
+
+
+def _add_counts(session: Session, counts: Counter[str]) -> None:
+    """Add to the stored frequency counts (`MatchKeyCount`), and to the surnames counted."""
+    surnames = sum(n for key, n in counts.items() if key.startswith("ln:"))
+    rows = sorted(counts.items())  # one order, so two writers never wait on each other
+    if surnames:
+        rows.insert(0, (SURNAMES_COUNTED, surnames))
+    add_to_counts(session, MatchKeyCount, "key", "n", rows)
 
 
 def refresh_keys(session: Session) -> int:
@@ -85,6 +122,7 @@ def refresh_keys(session: Session) -> int:
     if meta is not None and meta.value == str(KEYS_VERSION):
         return 0
     session.execute(sa.delete(MatchKey))
+    session.execute(sa.delete(MatchKeyCount))
     ids = session.scalars(
         sa.select(SightingRow.id).where(SightingRow.contact_id.is_not(None))
     ).all()
@@ -102,35 +140,19 @@ def load_stats(session: Session, recs: Iterable[Rec]) -> Stats:
     """Stored frequencies of the recs' surnames, given names and companies, and holders."""
     recs = list(recs)
     stats = Stats()
-    stats.total = _count_prefix(session, "ln:")
     wanted = {key for rec in recs for key in stat_keys(rec)}
-    for chunk in chunks(wanted):
+    for chunk in chunks(wanted | {SURNAMES_COUNTED}):
         for key, count in session.execute(
-            sa.select(MatchKey.key, sa.func.count())
-            .where(MatchKey.key.in_(chunk))
-            .group_by(MatchKey.key)
+            sa.select(MatchKeyCount.key, MatchKeyCount.n).where(MatchKeyCount.key.in_(chunk))
         ):
-            stats.counts[key] = count
+            if key == SURNAMES_COUNTED:
+                stats.total = count
+            else:
+                stats.counts[key] = count
     for rec in recs:
         if rec.cluster is not None:
             stats.note_holders(rec)
     return stats
-
-
-def _count_prefix(session: Session, prefix: str) -> int:
-    """How many keys start with `prefix` (ending in ':').
-
-    SQLite compares text byte-wise, so a range reads just that stretch of the key index
-    (LIKE would scan it all: SQLite's LIKE ignores case and cannot use the index). Other
-    databases may sort text by a locale's rules, where the range is wrong; they use LIKE.
-    """
-    query = sa.select(sa.func.count()).select_from(MatchKey)
-    if session.get_bind().dialect.name == "sqlite":
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        query = query.where(MatchKey.key >= prefix, MatchKey.key < upper)
-    else:
-        query = query.where(MatchKey.key.like(prefix + "%"))
-    return session.scalar(query) or 0
 
 
 def neighbourhood(session: Session, new: list[Rec], cap: int) -> list[Rec]:
