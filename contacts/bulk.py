@@ -56,11 +56,15 @@ def insert_rows(
 ) -> None:
     """INSERT `rows` (tuples in `columns` order) into `model`'s table, in the session's
     transaction."""
+    _insert(session, f"INSERT INTO {model.__tablename__} ({', '.join(columns)})", "", rows)
+
+
+def _insert(session: Session, head: str, tail: str, rows: Sequence[Sequence[Any]]) -> None:
+    """`head VALUES (...) tail` for every row, in one executemany."""
     if not rows:
         return
-    conn, marks, params = _statement_args(session, len(columns), rows)
-    sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
-    conn.exec_driver_sql(sql, params)
+    conn, marks, params = _statement_args(session, len(rows[0]), rows)
+    conn.exec_driver_sql(f"{head} VALUES ({', '.join(marks)}) {tail}", params)
 
 
 def update_rows(
@@ -85,12 +89,10 @@ def add_to_counts(
 ) -> None:
     """Add each row's number to the `count` column of the row with its `key`, creating the
     row when missing (INSERT ... ON CONFLICT, which SQLite and PostgreSQL both take)."""
-    if not rows:
-        return
-    conn, marks, params = _statement_args(session, 2, rows)
     table = model.__tablename__
-    sql = (
-        f"INSERT INTO {table} ({key}, {count}) VALUES ({marks[0]}, {marks[1]}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    _insert(
+        session,
+        f"INSERT INTO {table} ({key}, {count})",
+        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+        rows,
     )
-    conn.exec_driver_sql(sql, params)
