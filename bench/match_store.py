@@ -9,7 +9,10 @@ matches them against the store: reading their neighbourhood by key, matching, an
 contacts, joins, merges, review pairs and keys.
 
     python bench/match_store.py                  # a store of 100,000 sightings
-    python bench/match_store.py --store 1000000  # a million (25 minutes to build)
+    python bench/match_store.py --store 1000000  # a million (25 minutes or more to build)
+    python bench/match_store.py --store 2100000  # a million contacts (an hour)
+    python bench/match_store.py --store 1000000 --population 2100000  # the first million
+        # of 2.1 million generated sightings (1,000,000 people), then the last fair
     python bench/match_store.py --db postgresql+psycopg://postgres@127.0.0.1/bench  # empty DB
 """
 
@@ -49,10 +52,17 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=100_000, help="sightings per build step")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", help="an empty database URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--population",
+        type=int,
+        help="generate this many sightings (default: the store's); the store takes the "
+        "first ones and the new fair the 1,000 after all of them",
+    )
     args = parser.parse_args()
-    found, companies = people(int(args.store / 2.1), args.seed)
-    rows = sightings(found, companies, args.seed + 1)[: args.store + 1000]
-    stored, new = rows[: args.store], rows[args.store :]
+    population = max(args.population or args.store, args.store)
+    found, companies = people(int(population / 2.1), args.seed)
+    rows = sightings(found, companies, args.seed + 1)[: population + 1000]
+    stored, new = rows[: args.store], rows[population:]
     del found
     work = Path(tempfile.mkdtemp(prefix="followup-bench-store-"))
     url = args.db or f"sqlite:///{work / 'store.db'}"

@@ -191,7 +191,7 @@ def _insert_decisions(session: Session, rows: list[dict[str, Any]]) -> None:
                 "",
             )
             for r in rows
-        ],  # fmt: skip
+        ],
     )
 
 
