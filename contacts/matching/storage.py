@@ -106,7 +106,7 @@ def forget_keys(session: Session, sighting_ids: Iterable[int]) -> None:
 def _add_counts(session: Session, counts: Counter[str]) -> None:
     """Add to the stored frequency counts (`MatchKeyCount`), and to the surnames counted."""
     surnames = sum(n for key, n in counts.items() if key.startswith("ln:"))
-    rows = sorted(counts.items())  # one order, so two writers never wait on each other
+    rows = sorted(counts.items())  # every writer locks rows in one order: no deadlock
     if surnames:
         rows.insert(0, (SURNAMES_COUNTED, surnames))
     add_to_counts(session, MatchKeyCount, "key", "n", rows)
