@@ -1,11 +1,12 @@
 """Fast appends and updates for tables filled with many rows at once (sightings, keys...).
 
 SQLAlchemy's per-row parameter processing (JSON serialization, type processors) costs
-more than the database work for a 100,000-row export, so ingest hands over tuples whose
-JSON columns are already serialized (orjson) and runs one `executemany` per chunk through
-the connection of the current transaction. The SQL is a plain, portable INSERT with the
-driver's own placeholder style (SQLite `?`, psycopg `%s`); PostgreSQL casts the JSON text
-to `json` itself.
+more than the database work for a 100,000-row export, so callers hand over tuples whose
+JSON columns are already serialized (orjson), written through the connection of the
+current transaction. On SQLite that is one `executemany` of plain, portable SQL; on
+PostgreSQL (psycopg) inserts are streamed with COPY and upserts go many rows to a
+statement, because psycopg's executemany costs a round trip a row. PostgreSQL casts the
+JSON text to `json` itself.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def add_to_counts(
     session: Session, model: type[Base], key: str, count: str, rows: Sequence[tuple[str, int]]
 ) -> None:
     """Add each row's number to the `count` column of the row with its `key`, creating the
-    row when missing (INSERT ... ON CONFLICT, which SQLite and PostgreSQL both take)."""
+    row when missing (INSERT ... ON CONFLICT, which SQLite and PostgreSQL both take).
+    Each key may come once: PostgreSQL refuses one statement changing a row twice."""
     table = model.__tablename__
     _insert(
         session,
