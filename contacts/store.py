@@ -43,7 +43,7 @@ def sqlite_file(url: sa.URL) -> Path | None:
     return Path(database)
 
 
-def _preparesqlite_file(url: sa.URL) -> None:
+def _prepare_sqlite_file(url: sa.URL) -> None:
     """Create the SQLite file's folder, and the file itself readable by its owner only."""
     path = sqlite_file(url)
     if path is None:
@@ -123,7 +123,7 @@ def engine_for(url: str | None = None, *, must_exist: bool = False) -> Engine:
                     "run FOLDER` first, or point --db / FOLLOWUP_DB at your store"
                 )
             try:
-                _preparesqlite_file(parsed)
+                _prepare_sqlite_file(parsed)
             except OSError as exc:
                 raise StoreError(
                     f"cannot open the database {resolved}: cannot create {parsed.database} "
