@@ -84,12 +84,13 @@ def write_groups(session: Session, groups: Sequence[Group]) -> list[int]:
     history = _stored_sightings(session, stored)
     emails = _held(session, ContactEmail, "email_key", stored)
     phones = _held(session, ContactPhone, "phone", stored)
-    founded = iter(_found(session, [g for g in groups if g.contact_id is None]))
+    oldest_first = [sorted(g.sightings, key=lambda s: s.id) for g in groups]
+    pairs = list(zip(groups, oldest_first, strict=True))
+    founded = iter(_found(session, [new for g, new in pairs if g.contact_id is None]))
     now = timestamp(session, utcnow())
     writes = _Writes()
     ids: list[int] = []
-    for group in groups:
-        new = sorted(group.sightings, key=lambda s: s.id)
+    for group, new in pairs:
         if group.contact_id is None:
             contact_id, seen = next(founded), new
         else:
@@ -126,11 +127,12 @@ def write_groups(session: Session, groups: Sequence[Group]) -> list[int]:
     return ids
 
 
-def _found(session: Session, groups: list[Group]) -> list[int]:
-    """Insert one contact per group, with its display fields; the new ids, in order."""
+def _found(session: Session, groups: list[list[SightingRow]]) -> list[int]:
+    """Insert one contact per group of sightings (oldest first), with its display fields;
+    the new ids, in order."""
     if not groups:
         return []
-    rows = [display(sorted(g.sightings, key=lambda s: s.id)) for g in groups]
+    rows = [display(sightings) for sightings in groups]
     inserted = session.execute(
         sa.insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
     )
