@@ -14,11 +14,21 @@ contacts, joins, merges, review pairs and keys.
     python bench/match_store.py --store 1000000 --population 2100000  # the first million
         # of 2.1 million generated sightings (1,000,000 people), then the last fair
     python bench/match_store.py --db postgresql+psycopg://postgres@127.0.0.1/bench  # empty DB
+    python bench/match_store.py --store 2100000 --keep /var/tmp/stores  # build once, keep it;
+        # the same command again copies the kept store instead of building it
+
+A kept store is copied, and the copy written out to disk (`os.sync`) before the new fair
+is added: otherwise the commit's fsync also waits for gigabytes of the copy, which is not
+what adding a fair to a store at rest costs. With `--cold` (root only) the OS page cache
+is dropped before the fair is added, as for a store not read since the machine started:
+its neighbourhood is then read from the disk.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -33,7 +43,7 @@ from bench.match import write_exports  # noqa: E402
 from bench.synth import people, sightings  # noqa: E402
 from contacts.match import match_pending  # noqa: E402
 from contacts.model import Contact, SightingRow  # noqa: E402
-from contacts.store import session_scope  # noqa: E402
+from contacts.store import dispose, session_scope  # noqa: E402
 from ingest.pipeline import ingest_file  # noqa: E402
 
 
@@ -44,6 +54,17 @@ def ingest_folder(rows: list[dict], folder: Path, label: str, url: str) -> int:
     for path in paths:
         ingest_file(path, f"{label} {path.stem}", region="US", url=url)
     return len(paths)
+
+
+def build(stored: list[dict], chunk: int, work: Path, url: str) -> None:
+    """Ingest and match the store's sightings in chunks, as imports of that size would."""
+    started = time.perf_counter()
+    for step, start in enumerate(range(0, len(stored), chunk)):
+        ingest_folder(stored[start : start + chunk], work / f"chunk{step}", f"C{step}", url)
+        shutil.rmtree(work / f"chunk{step}")
+        match_pending(url)
+        print(f"  store: {min(start + chunk, len(stored))} sightings matched, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -58,6 +79,8 @@ def main() -> None:
         help="generate this many sightings (default: the store's); the store takes the "
         "first ones and the new fair the 1,000 after all of them",
     )
+    parser.add_argument("--keep", type=Path, help="a folder to keep built SQLite stores in")
+    parser.add_argument("--cold", action="store_true", help="drop the OS page cache first")
     args = parser.parse_args()
     population = max(args.population or args.store, args.store)
     found, companies = people(int(population / 2.1), args.seed)
@@ -66,12 +89,23 @@ def main() -> None:
     del found
     work = Path(tempfile.mkdtemp(prefix="followup-bench-store-"))
     url = args.db or f"sqlite:///{work / 'store.db'}"
+    kept = None
+    if args.keep and not args.db:
+        name = f"store-{args.store}-of-{population}-seed{args.seed}-chunk{args.chunk}.db"
+        kept = args.keep / name
     started = time.perf_counter()
-    for step, start in enumerate(range(0, len(stored), args.chunk)):
-        ingest_folder(stored[start : start + args.chunk], work / f"chunk{step}", f"C{step}", url)
-        match_pending(url)
-        print(f"  store: {min(start + args.chunk, len(stored))} sightings matched, "
-              f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    if kept and kept.exists():
+        shutil.copyfile(kept, work / "store.db")
+        os.sync()
+        print(f"store copied from {kept}, on disk: {time.perf_counter() - started:.0f} s")
+    else:
+        build(stored, args.chunk, work, url)
+        if kept:
+            dispose(url)  # the last connection closed: the WAL is checkpointed into the file
+            args.keep.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(work / "store.db", kept)
+            os.sync()
+            print(f"store kept as {kept}")
     if url.startswith("postgresql"):
         # What autovacuum does after a big load; this machine's server runs with it off,
         # and without statistics or a visibility map every key count visits the table.
@@ -83,8 +117,13 @@ def main() -> None:
         )
         count = session.scalar(sa.select(sa.func.count()).select_from(SightingRow))
     built = time.perf_counter() - started
-    print(f"store built: {count} sightings, {contacts} contacts, {built:.0f} s "
-          f"(ingest + match, chunks of {args.chunk})")  # fmt: skip
+    print(f"store ready: {count} sightings, {contacts} contacts, {built:.0f} s "
+          f"(ingest + match in chunks of {args.chunk}, or a kept store copied)")  # fmt: skip
+    if args.cold:
+        dispose(url)
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")  # needs root
+        print("OS page cache dropped")
     started = time.perf_counter()
     files = ingest_folder(new, work / "new", "New fair", url)
     ingested = time.perf_counter() - started

@@ -139,6 +139,24 @@ def test_known_contacts_and_keep_separate_same_decisions_both_ways(recs: list[Re
     assert outcomes[1] == outcomes[0]
 
 
+def test_a_matcher_resolving_batch_after_batch_decides_the_same_both_ways(
+    recs: list[Rec],
+) -> None:
+    """The pair-by-pair path builds its key index on first use and extends it as records
+    arrive: the second batch must meet the first one's records through it. (Its records
+    carry no `cluster`, so the pair-by-pair path also names a reason for the first batch's
+    records; only the second batch's are compared.)"""
+    outcomes = []
+    for thresholds in (PAIRWISE, COLUMNS):
+        matcher = Matcher(thresholds)
+        matcher.resolve(recs[::2])
+        groups, reasons, review, count = _decisions(matcher.resolve(recs[1::2]))
+        outcomes.append((groups, {k: v for k, v in reasons.items() if k % 2}, review, count))
+    joined_earlier = [g for g in outcomes[0][0] if any(m % 2 == 0 for m in g)]
+    assert len(joined_earlier) > 300
+    assert outcomes[1] == outcomes[0]
+
+
 def test_stored_neighbours_are_the_records_sharing_a_key(recs: list[Rec]) -> None:
     stored, new = recs[:2000], recs[2000:2100]
     table = Table.from_recs(stored)

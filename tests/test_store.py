@@ -1,3 +1,4 @@
+import math
 import multiprocessing
 import os
 import stat
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from contacts import store
 from contacts.errors import StoreError
 from contacts.exportid import store_id
-from contacts.model import SCHEMA_VERSION, Meta
+from contacts.model import SCHEMA_VERSION, MatchDecision, Meta
 
 
 def test_schema_is_created_on_first_use_and_versioned(db_url: str) -> None:
@@ -205,3 +206,29 @@ def test_a_version_1_store_gets_the_decision_kind_index(db_url: str) -> None:
     indexes = {i["name"] for i in inspector.get_indexes("match_decisions")}
     assert "ix_match_decisions_kind" in indexes
     assert store.schema_version(db_url) == SCHEMA_VERSION
+
+
+def test_json_columns_read_back_what_was_written(db_url: str) -> None:
+    """JSON columns are read with orjson; what the ORM wrote (accents, nesting, numbers)
+    reads back equal, on SQLite and PostgreSQL."""
+    evidence = {"levels": [["name", "exact", 13.29, "José Núñez / Jose Nunez"]], "n": 3}
+    with store.session_scope(db_url) as session:
+        session.add(MatchDecision(kind="possible", rule="review-band", evidence=evidence))
+    store.dispose(db_url)
+    with store.session_scope(db_url) as session:
+        assert session.scalars(sa.select(MatchDecision.evidence)).one() == evidence
+
+
+def test_a_sqlite_json_value_only_the_standard_library_reads_still_reads(tmp_path: Path) -> None:
+    """`json.dumps` writes NaN, which orjson refuses: such a value (from an older release)
+    must still read, through the standard library."""
+    url = f"sqlite:///{tmp_path / 'followup.db'}"
+    with store.session_scope(url) as session:
+        session.add(MatchDecision(kind="possible", rule="review-band", evidence={"score": 1.0}))
+    with store.engine_for(url).begin() as conn:
+        conn.execute(sa.text("""UPDATE match_decisions SET evidence = '{"score": NaN}'"""))
+    store.dispose(url)
+    with store.session_scope(url) as session:
+        score = session.scalars(sa.select(MatchDecision.evidence)).one()["score"]
+    assert math.isnan(score)
+    store.dispose(url)

@@ -28,6 +28,11 @@ from contacts.matching.records import Rec, block_keys, stat_keys
 from contacts.matching.table import Table
 
 
+def _index_rec(index: dict[str, list[int]], rec: Rec) -> None:
+    for key in block_keys(rec):
+        index.setdefault(key, []).append(rec.id)
+
+
 class Matcher:
     """Resolve new records against known ones. Not thread-safe; one per batch or store."""
 
@@ -35,7 +40,7 @@ class Matcher:
         self.t = thresholds or Thresholds()
         self.stats = stats or Stats()
         self.recs: dict[int, Rec] = {}
-        self.index: dict[str, list[int]] = {}
+        self._index: dict[str, list[int]] | None = None  # built when first needed
         self.parent: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.separate: set[tuple[int, int]] = set()
@@ -61,12 +66,22 @@ class Matcher:
         return ra
 
     # -- loading -----------------------------------------------------------------------
+    @property
+    def index(self) -> dict[str, list[int]]:
+        """Record ids by blocking key, in the order loaded. Only the pair-by-pair path reads
+        it (the column-wise one blocks on its own), so it is built on first use."""
+        if self._index is None:
+            self._index = {}
+            for rec in self.recs.values():
+                _index_rec(self._index, rec)
+        return self._index
+
     def _insert(self, rec: Rec, count_stats: bool = True) -> None:
         self.recs[rec.id] = rec
         self.parent[rec.id] = rec.id
         self.members[rec.id] = [rec.id]
-        for key in block_keys(rec):
-            self.index.setdefault(key, []).append(rec.id)
+        if self._index is not None:
+            _index_rec(self._index, rec)
         if count_stats:
             self.stats.add(rec, stat_keys(rec))
 

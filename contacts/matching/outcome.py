@@ -14,7 +14,10 @@ class Thresholds:
     merge: float = 16.0
     review: float = 6.0
     block_cap: int = 100  # a blocking key shared by more records than this is skipped
-    batch_from: int = 2000  # at least this many new records are resolved column-wise
+    # At least this many new records are resolved column-wise. Below, the pair-by-pair
+    # path is quicker (the columns cost ~25 ms to set up); above, the columns are: 1,000
+    # new sightings against their neighbourhood in a big store, 0.25 s instead of 1.1 s.
+    batch_from: int = 200
 
 
 @dataclass
