@@ -80,7 +80,7 @@ def main() -> None:
         "first ones and the new fair the 1,000 after all of them",
     )
     parser.add_argument("--keep", type=Path, help="a folder to keep built SQLite stores in")
-    parser.add_argument("--cold", action="store_true", help="drop the OS page cache first")
+    parser.add_argument("--cold", action="store_true", help="drop the OS page cache (root)")
     args = parser.parse_args()
     population = max(args.population or args.store, args.store)
     found, companies = people(int(population / 2.1), args.seed)
